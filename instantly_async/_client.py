@@ -1,0 +1,205 @@
+"""``AsyncInstantly``: configuration, lifecycle and the resources."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import attrs
+
+from ._exceptions import InvalidArgumentError
+from ._params import NOT_GIVEN, NotGiven
+from ._ratelimit import RateLimit
+from ._retry import RetryPolicy
+from ._session import SessionManager
+from ._transport import Transport
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncInstantly"]
+
+DEFAULT_BASE_URL = "https://api.instantly.ai"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
+_ENV_KEY = "INSTANTLY_API_KEY"
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidArgumentError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if parts.query or parts.fragment:
+        raise InvalidArgumentError("base_url must not have a query or fragment")
+    if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
+        raise InvalidArgumentError(
+            "base_url uses plain http to a non-loopback host, which would send the API key "
+            "unencrypted; use https, or pass allow_insecure_http=True if you really mean it"
+        )
+    return base_url.rstrip("/")
+
+
+class AsyncInstantly:
+    """An asyncio client for the Instantly API v2.
+
+    Use it as an async context manager, or call :meth:`close` when done.  One
+    client is safe to share by any number of tasks of one event loop for the
+    life of an application; it keeps one connection pool and one rate limiter.
+
+    :param api_key: the workspace API key; defaults to ``$INSTANTLY_API_KEY``.
+    :param base_url: the API's origin.  Plain ``http`` is refused except for
+        loopback hosts (tests, the fake server) unless ``allow_insecure_http``.
+    :param timeout: seconds for one attempt of a request (connect, send and
+        read), not counting time spent waiting on the rate limiter; ``None``
+        for no limit.
+    :param max_retries: retries after the first attempt (see :class:`RetryPolicy`).
+    :param retry_policy: backoff settings; ``max_retries`` overrides its count.
+    :param rate_limit: the client-side budget; the default is the documented
+        workspace limit (100/s and 6,000/min); ``None`` turns pacing off.
+    :param user_agent: sent on every request (the vendor's edge blocks some
+        library defaults, so one is always sent).
+    :param session: an ``aiohttp.ClientSession`` to use instead of creating
+        one; the client never closes a session it was given.
+    :param max_connections: the most requests in flight at once.
+    """
+
+    __slots__ = ("_owner", "_retry", "_timeout", "_transport", "campaigns", "subsequences")
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 - immutable
+        user_agent: str | None = None,
+        session: aiohttp.ClientSession | None = None,
+        max_connections: int = 100,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(_ENV_KEY)
+        if not key or not key.strip():
+            raise InvalidArgumentError(
+                f"no API key: pass api_key=... or set the {_ENV_KEY} environment variable"
+            )
+        if any(c in key for c in "\r\n") or not key.isprintable():
+            raise InvalidArgumentError("api_key contains control characters")
+        if max_connections < 1:
+            raise InvalidArgumentError("max_connections must be at least 1")
+        policy = retry_policy or RetryPolicy()
+        if max_retries is not None:
+            policy = _evolve_retries(policy, max_retries)
+        self._timeout = _check_timeout(timeout)
+        self._retry = policy
+        self._transport = Transport(
+            base_url=_check_base_url(base_url, allow_insecure_http),
+            authorization=f"Bearer {key.strip()}",
+            user_agent=user_agent or DEFAULT_USER_AGENT,
+            sessions=SessionManager(
+                session=session, max_connections=max_connections, rate_limit=rate_limit
+            ),
+        )
+        self._owner = True
+        self._init_resources()
+
+    def _init_resources(self) -> None:
+        from .resources import Campaigns, Subsequences
+
+        self.campaigns = Campaigns(self)
+        self.subsequences = Subsequences(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> AsyncInstantly:
+        """A view of this client with other per-request settings.
+
+        It shares the connection pool and the rate limiter, costs next to
+        nothing, and closing it does not close the original:
+        ``await client.with_options(timeout=5, max_retries=0).campaigns.get(cid)``.
+        """
+        clone = object.__new__(AsyncInstantly)
+        clone._transport = self._transport
+        clone._owner = False
+        clone._timeout = self._timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
+        policy = self._retry if isinstance(retry_policy, NotGiven) else retry_policy
+        if not isinstance(max_retries, NotGiven):
+            policy = _evolve_retries(policy, max_retries)
+        clone._retry = policy
+        clone._init_resources()
+        return clone
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        safe_to_retry: bool,
+    ) -> Any:
+        """Send one API request through the client's pacing and retries.
+
+        Returns the decoded JSON.  For endpoints this SDK does not wrap yet;
+        ``path`` starts with ``/api/v2/`` and must already be escaped.
+        """
+        return await self._transport.request(
+            method,
+            path,
+            params=params,
+            body=body,
+            safe_to_retry=safe_to_retry,
+            timeout=self._timeout,
+            retry=self._retry,
+        )
+
+    async def close(self) -> None:
+        """Close the connection pool (a no-op for ``with_options`` views and borrowed sessions)."""
+        if self._owner:
+            await self._transport.sessions.close()
+
+    async def __aenter__(self) -> AsyncInstantly:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<AsyncInstantly base_url={self._transport.base_url!r}>"
+
+
+def _check_timeout(timeout: float | None) -> float | None:
+    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+        raise InvalidArgumentError(
+            f"timeout must be a positive number of seconds or None, got {timeout!r}"
+        )
+    return timeout
+
+
+def _evolve_retries(policy: RetryPolicy, max_retries: int) -> RetryPolicy:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise InvalidArgumentError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    return attrs.evolve(policy, max_retries=max_retries)

@@ -1,0 +1,125 @@
+"""The one cattrs converter: JSON-shaped data <-> attrs models.
+
+Policy, set once for every model:
+* attribute names are the JSON keys, except that a trailing underscore maps
+  to a Python keyword (``from_`` <-> ``from``);
+* unknown keys are ignored (the vendor adds fields most months) and enum
+  values the SDK does not know become open-enum pseudo-members;
+* timestamps parse from ISO-8601 with ``Z``; schedule dates accept both the
+  ``YYYY-MM-DD`` and the date-time forms the vendor's docs show;
+* unstructuring (request bodies) omits fields left at ``None``.
+
+Structuring runs without cattrs' detailed validation, which is noticeably
+faster; on failure the same data is structured again by a detailed twin of the
+converter, only to produce a message that names the failing field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ._exceptions import APIResponseValidationError
+
+T = TypeVar("T")
+
+
+def _parse_datetime(value: Any, _type: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        if value.endswith(("Z", "z")):
+            value = value[:-1] + "+00:00"
+        return datetime.fromisoformat(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Epoch milliseconds: not documented, but cheap to accept.
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    raise TypeError(f"expected an ISO-8601 date-time string, got {type(value).__name__}")
+
+
+def _parse_date(value: Any, _type: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        # "2025-09-25" or "2025-09-13T12:09:51.520Z": the date part is the
+        # calendar date in the campaign's timezone either way.
+        return date.fromisoformat(value[:10])
+    raise TypeError(f"expected a YYYY-MM-DD date string, got {type(value).__name__}")
+
+
+def _format_datetime(value: datetime) -> str:
+    if value.tzinfo is not None and value.utcoffset() == timezone.utc.utcoffset(None):
+        return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    return value.isoformat()
+
+
+def _renames(cls: type) -> dict[str, Any]:
+    return {
+        a.name: override(rename=a.name[:-1])
+        for a in attrs.fields(cls)
+        if a.name.endswith("_") and not a.name.startswith("_")
+    }
+
+
+def _unstructure_overrides(cls: type) -> dict[str, Any]:
+    # Omit what was left at None; a field whose default is a real value is always sent.
+    overrides = _renames(cls)
+    for a in attrs.fields(cls):
+        if a.default is not None and a.default is not attrs.NOTHING:
+            rename = a.name[:-1] if a.name in overrides else None
+            overrides[a.name] = override(rename=rename, omit_if_default=False)
+    return overrides
+
+
+def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+    conv.register_structure_hook(datetime, _parse_datetime)
+    conv.register_structure_hook(date, _parse_date)
+    conv.register_unstructure_hook(datetime, _format_datetime)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook_factory(
+        attrs.has, lambda cls: make_dict_structure_fn(cls, conv, **_renames(cls))
+    )
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls: make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True, **_unstructure_overrides(cls)
+        ),
+    )
+    return conv
+
+
+converter = _configure(cattrs.Converter(detailed_validation=False))
+_detailed = _configure(cattrs.Converter(detailed_validation=True))
+
+
+def structure(data: Any, cls: type[T], *, method: str, path: str) -> T:
+    """Structure a decoded response, turning any failure into APIResponseValidationError."""
+    try:
+        return converter.structure(data, cls)
+    except Exception:
+        pass
+    message = "the response does not match the documented shape"
+    try:
+        _detailed.structure(data, cls)
+    except Exception as exc:
+        details = cattrs.transform_error(exc, path="$") if isinstance(exc, Exception) else []
+        if details:
+            message += ": " + "; ".join(details[:5])
+    raise APIResponseValidationError(
+        message, method=method, path=path, status_code=200, body=_preview(data)
+    ) from None
+
+
+def unstructure(value: Any) -> Any:
+    return converter.unstructure(value)
+
+
+def _preview(data: Any) -> str:
+    text = repr(data)
+    return text if len(text) <= 2000 else text[:2000] + "..."

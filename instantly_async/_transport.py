@@ -1,0 +1,180 @@
+"""The request loop: pace, send, classify, retry or raise, decode.
+
+This is the one place that decides what a failure means.  Resources describe
+a request; everything cross-cutting (auth headers, rate limiting, retries,
+error mapping, JSON) happens here, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    make_status_error,
+)
+from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from ._session import _NOT_SENT, AttemptError, RawResponse, RedactedHeaders, SessionManager
+
+log = logging.getLogger("instantly_async")
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_loads = json.loads
+
+
+class Transport:
+    """Sends requests for one client and every ``with_options`` copy of it."""
+
+    __slots__ = ("_headers", "_json_headers", "base_url", "sessions")
+
+    def __init__(
+        self, *, base_url: str, authorization: str, user_agent: str, sessions: SessionManager
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.sessions = sessions
+        self._headers = RedactedHeaders(
+            {"Authorization": authorization, "User-Agent": user_agent, "Accept": "application/json"}
+        )
+        self._json_headers = RedactedHeaders({**self._headers, "Content-Type": "application/json"})
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        safe_to_retry: bool,
+        timeout: float | None,
+        retry: RetryPolicy,
+    ) -> Any:
+        """Send until success or a final failure; return the decoded JSON (None when empty).
+
+        ``body`` None sends no body and no Content-Type: the vendor (Fastify)
+        rejects an empty body declared as JSON.
+        """
+        url = self.base_url + path
+        if body is None:
+            data, headers = None, self._headers
+        else:
+            data, headers = _dumps(body).encode(), self._json_headers
+        sessions = self.sessions
+        attempt = 0
+        while True:
+            attempt += 1
+            await sessions.pace()
+            started = time.monotonic()
+            try:
+                raw = await sessions.send(
+                    method, url, params=params, data=data, headers=headers, timeout=timeout
+                )
+            except AttemptError as exc:
+                failure: AttemptError | None = exc
+            else:
+                failure = None
+            # Handled outside the except block so no exception rides along as __context__.
+            if failure is not None:
+                retryable = safe_to_retry or failure.phase == _NOT_SENT
+                if retryable and attempt <= retry.max_retries:
+                    delay = retry.backoff(attempt - 1)
+                    _log_retry(method, path, attempt, failure.description, delay)
+                    await asyncio.sleep(delay)
+                    continue
+                cls = APITimeoutError if failure.timeout else APIConnectionError
+                raise cls(
+                    failure.description,
+                    method=method,
+                    path=path,
+                    attempts=attempt,
+                    outcome_unknown=not retryable,
+                )
+
+            status = raw.status
+            if status < 300:
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "%s %s -> %d in %.3fs (attempt %d)",
+                        method,
+                        path,
+                        status,
+                        time.monotonic() - started,
+                        attempt,
+                    )
+                if not raw.body:
+                    return None
+                try:
+                    return _loads(raw.body)
+                except ValueError:
+                    pass
+                # A cut-short body is usually transient; only a safe operation may try again.
+                if safe_to_retry and attempt <= retry.max_retries:
+                    delay = retry.backoff(attempt - 1)
+                    _log_retry(method, path, attempt, "undecodable JSON body", delay)
+                    await asyncio.sleep(delay)
+                    continue
+                raise APIResponseValidationError(
+                    "the response body is not valid JSON",
+                    method=method,
+                    path=path,
+                    status_code=status,
+                    body=raw.body[:2000].decode("utf-8", "replace"),
+                    attempts=attempt,
+                )
+
+            retry_after = parse_retry_after(raw.headers)
+            wait = _status_retry_delay(status, retry_after, attempt, retry, safe_to_retry)
+            if wait is None:
+                raise _status_error(raw, method, path, retry_after, attempt, safe_to_retry)
+            if status == 429:
+                sessions.penalize(wait)
+            _log_retry(method, path, attempt, f"status {status}", wait)
+            await asyncio.sleep(wait)
+
+
+def _status_retry_delay(
+    status: int, retry_after: float | None, attempt: int, retry: RetryPolicy, safe_to_retry: bool
+) -> float | None:
+    """Seconds to wait before retrying an error status, or None to raise it."""
+    if status not in RETRYABLE_STATUSES or attempt > retry.max_retries:
+        return None
+    # A 429 was refused, so nothing happened: always safe.  Other statuses may
+    # have been applied before failing.
+    if status != 429 and not safe_to_retry:
+        return None
+    if retry_after is not None and retry_after > retry.max_retry_after:
+        return None
+    return retry.backoff(attempt - 1, retry_after)
+
+
+def _status_error(
+    raw: RawResponse,
+    method: str,
+    path: str,
+    retry_after: float | None,
+    attempt: int,
+    safe_to_retry: bool,
+) -> APIStatusError:
+    return make_status_error(
+        status=raw.status,
+        reason=raw.reason,
+        body=raw.body,
+        method=method,
+        path=path,
+        retry_after=retry_after,
+        attempts=attempt,
+        # A 5xx on an unsafe write may have been applied before it failed.
+        outcome_unknown=raw.status >= 500 and not safe_to_retry,
+    )
+
+
+def _log_retry(method: str, path: str, attempt: int, why: str, delay: float) -> None:
+    log.info(
+        "%s %s failed (%s) on attempt %d; retrying in %.2fs", method, path, why, attempt, delay
+    )

@@ -1,0 +1,78 @@
+"""What every resource shares: the way to send one request and structure its answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._converter import structure
+from .._exceptions import InvalidArgumentError
+from .._pagination import AsyncPaginator
+from .._params import page_limit, query
+
+if TYPE_CHECKING:
+    from .._client import AsyncInstantly
+
+T = TypeVar("T")
+
+# Enough requests in flight to reach 100/s at up to ~300 ms of latency; the
+# rate limiter, not this number, sets the pace.
+DEFAULT_BULK_CONCURRENCY = 32
+
+
+class Resource:
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncInstantly) -> None:
+        self._client = client
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        *,
+        params: Any = None,
+        body: Any = None,
+        safe_to_retry: bool,
+    ) -> T:
+        data = await self._client.request(
+            method, path, params=params, body=body, safe_to_retry=safe_to_retry
+        )
+        return structure(data, cast_to, method=method, path=path)
+
+    def _paginate(
+        self,
+        path: str,
+        item_type: type[T],
+        filters: list[tuple[str, str]],
+        *,
+        limit: int,
+        starting_after: str | None,
+        max_items: int | None,
+    ) -> AsyncPaginator[T]:
+        page_limit(limit)
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1
+        ):
+            raise InvalidArgumentError(
+                f"max_items must be a positive integer or None, got {max_items!r}"
+            )
+        if starting_after is not None and (
+            not isinstance(starting_after, str) or not starting_after
+        ):
+            raise InvalidArgumentError("starting_after must be a non-empty cursor string or None")
+        request = self._client.request
+
+        async def fetch(cursor: str | None, size: int) -> Any:
+            params = [*filters, *query(("limit", size), ("starting_after", cursor))]
+            return await request("GET", path, params=params, safe_to_retry=True)
+
+        return AsyncPaginator(
+            fetch,
+            item_type,
+            method="GET",
+            path=path,
+            limit=limit,
+            starting_after=starting_after,
+            max_items=max_items,
+        )

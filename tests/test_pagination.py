@@ -1,0 +1,241 @@
+"""Cursor pagination: every stop rule, resuming, prefetch and flat memory."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import tracemalloc
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from instantly_async import AsyncInstantly, InvalidArgumentError, Page
+from instantly_async.testing import FakeInstantly
+
+from .conftest import API_KEY, FAST_RETRY
+
+
+def list_requests(fake: FakeInstantly) -> list[Any]:
+    return [r for r in fake.requests if r.method == "GET" and r.path == "/api/v2/campaigns"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 100, 101, 250])
+async def test_lists_every_item_once(
+    client: AsyncInstantly, fake: FakeInstantly, count: int
+) -> None:
+    seeded = fake.seed_campaigns(count)
+    got = [c.id async for c in client.campaigns.list()]
+    assert got == [c["id"] for c in seeded]
+    # Pages of 100: 0 and 1..100 items take one request, 101 two, 250 three.
+    assert len(list_requests(fake)) == max(1, -(-count // 100))
+
+
+async def test_last_page_carrying_a_cursor_stops_on_the_empty_page() -> None:
+    fake = FakeInstantly(api_key=API_KEY, cursor_on_last_page=True)
+    async with (
+        fake.run(),
+        AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None) as client,
+    ):
+        seeded = fake.seed_campaigns(150)
+        got = [c.id async for c in client.campaigns.list()]
+        assert got == [c["id"] for c in seeded]
+        # 100 + 50 (still with a cursor) + the empty page that ends it.
+        assert len(list_requests(fake)) == 3
+
+
+async def test_pages_carry_the_cursor_and_resume_from_it(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    seeded = [c["id"] for c in fake.seed_campaigns(25)]
+    pages = client.campaigns.list(limit=10).pages()
+    first: Page[Any] = await pages.__anext__()
+    await pages.aclose()
+    assert [c.id for c in first.items] == seeded[:10]
+    assert first.next_starting_after is not None
+    # A pipeline checkpoints the cursor and later resumes from it.
+    rest = [
+        c.id
+        async for c in client.campaigns.list(limit=10, starting_after=first.next_starting_after)
+    ]
+    assert rest == seeded[10:]
+    all_pages = [p async for p in client.campaigns.list(limit=10).pages()]
+    assert [len(p.items) for p in all_pages] == [10, 10, 5]
+    assert all_pages[-1].next_starting_after is None
+
+
+async def test_await_gives_the_first_page(client: AsyncInstantly, fake: FakeInstantly) -> None:
+    fake.seed_campaigns(5)
+    page = await client.campaigns.list(limit=2)
+    assert len(page.items) == 2 and page.next_starting_after
+    empty = await client.subsequences.list(parent_campaign=next(iter(fake.campaigns)))
+    assert empty.items == [] and empty.next_starting_after is None
+
+
+async def test_max_items_stops_early_and_can_resume(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    seeded = [c["id"] for c in fake.seed_campaigns(30)]
+    got = [c.id async for c in client.campaigns.list(limit=10, max_items=15)]
+    assert got == seeded[:15]
+    # The second page asked only for the 5 still wanted, so no page was cut.
+    assert [r.query["limit"] for r in list_requests(fake)] == [["10"], ["5"]]
+    pages = [p async for p in client.campaigns.list(limit=10, max_items=15).pages()]
+    resume = pages[-1].next_starting_after
+    assert resume is not None
+    assert [c.id async for c in client.campaigns.list(starting_after=resume)] == seeded[15:]
+
+
+async def test_fetches_one_page_ahead_and_no_more(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    fake.seed_campaigns(50)
+    seen_requests: list[int] = []
+    async for page in client.campaigns.list(limit=10).pages():
+        await asyncio.sleep(0.05)  # the consumer works; the next page is already on its way
+        seen_requests.append(len(list_requests(fake)))
+        assert page.items
+    # While page k was being worked on, request k+1 had been made (k+2 had not).
+    assert seen_requests == [2, 3, 4, 5, 5]
+
+
+async def test_items_appearing_or_vanishing_between_pages_are_never_repeated(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    seeded = [c["id"] for c in fake.seed_campaigns(30)]
+    got: list[str] = []
+    async for page in client.campaigns.list(limit=10).pages():
+        got.extend(c.id for c in page.items)
+        if len(got) == 10:
+            fake.seed_campaigns(3)  # appended after the cursor
+            del fake.campaigns[seeded[15]]
+    assert len(got) == len(set(got))
+    assert seeded[15] not in got or got.index(seeded[15]) < 10
+
+
+async def test_breaking_out_cancels_the_prefetch(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    fake.seed_campaigns(300)
+    fake.faults.latency = 0.05
+    async with __import__("contextlib").aclosing(client.campaigns.list().__aiter__()) as items:  # type: ignore[type-var]
+        async for _ in items:
+            break
+    await asyncio.sleep(0)
+    pending = [
+        t for t in asyncio.all_tasks() if t is not asyncio.current_task() and "fetch" in repr(t)
+    ]
+    assert pending == []
+
+
+@pytest.mark.parametrize("limit", [0, 101, -1, 1.5, True])
+async def test_out_of_range_limits_are_refused_before_any_request(
+    client: AsyncInstantly, fake: FakeInstantly, limit: Any
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="limit"):
+        client.campaigns.list(limit=limit)
+    assert fake.stats.requests == 0
+
+
+# -- servers that misbehave in ways the fake never does ---------------------------------------
+
+
+async def serve(handler: Callable[[web.Request], Any]) -> AsyncIterator[str]:
+    app = web.Application()
+    app.router.add_get("/api/v2/campaigns", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def campaign(i: int) -> dict[str, Any]:
+    return {
+        "id": f"c{i:04d}",
+        "name": f"C{i}",
+        "status": 1,
+        "campaign_schedule": {"schedules": []},
+        "timestamp_created": "2026-01-01T00:00:00.000Z",
+        "timestamp_updated": "2026-01-01T00:00:00.000Z",
+    }
+
+
+async def test_a_repeated_cursor_stops_the_listing(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        # A broken server: page 2 hands back page 1's cursor.
+        return web.json_response({"items": [campaign(len(calls))], "next_starting_after": "same"})
+
+    async for base in serve(handler):
+        async with AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client:
+            with caplog.at_level(logging.WARNING, "instantly_async"):
+                got = [c.id async for c in client.campaigns.list()]
+    assert got == ["c0001", "c0002"]
+    assert calls == [None, "same"]
+    assert "a second time" in caplog.text
+
+
+@pytest.mark.parametrize("cursor", [None, ""])
+async def test_a_missing_or_empty_cursor_ends_the_listing(cursor: str | None) -> None:
+    calls = 0
+
+    async def handler(request: web.Request) -> web.Response:
+        nonlocal calls
+        calls += 1
+        body: dict[str, Any] = {"items": [campaign(1)]}
+        if cursor is not None:
+            body["next_starting_after"] = cursor
+        return web.json_response(body)
+
+    async for base in serve(handler):
+        async with AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client:
+            assert len([c async for c in client.campaigns.list()]) == 1
+    assert calls == 1
+
+
+async def test_a_list_body_of_the_wrong_shape_is_a_validation_error() -> None:
+    from instantly_async import APIResponseValidationError
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response([campaign(1)])
+
+    async for base in serve(handler):
+        async with AsyncInstantly(
+            api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
+        ) as client:
+            with pytest.raises(APIResponseValidationError, match="items"):
+                [c async for c in client.campaigns.list()]
+
+
+async def test_memory_stays_flat_however_many_items(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    async def peak_while_listing(n: int) -> int:
+        fake.campaigns.clear()
+        fake.seed_campaigns(n)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            base, _ = tracemalloc.get_traced_memory()
+            count = 0
+            async for _ in client.campaigns.list():
+                count += 1
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert count == n
+        return peak - base
+
+    small = await peak_while_listing(1_000)
+    large = await peak_while_listing(5_000)
+    # Five times the items; the peak is set by a page or two, not by the listing.
+    assert large < small * 1.5, (small, large)
