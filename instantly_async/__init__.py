@@ -5,6 +5,7 @@
 ...         print(campaign.name, campaign.status)
 """
 
+from ._bulk import BulkJob, BulkResult, Failure, Progress, run_bulk
 from ._client import DEFAULT_BASE_URL, AsyncInstantly
 from ._exceptions import (
     APIConnectionError,
@@ -43,9 +44,12 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "BulkJob",
+    "BulkResult",
     "Campaign",
     "CampaignStatus",
     "ConflictError",
+    "Failure",
     "InstantlyError",
     "InternalServerError",
     "InvalidArgumentError",
@@ -54,10 +58,12 @@ __all__ = [
     "Page",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "Progress",
     "RateLimit",
     "RateLimitError",
     "RetryPolicy",
     "Subsequence",
     "UnprocessableEntityError",
     "__version__",
+    "run_bulk",
 ]

@@ -103,6 +103,10 @@ async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[T, Non
 class BulkJob(Generic[T, R]):
     """A bulk job: ``await job`` runs it and returns its :class:`BulkResult`.
 
+    With ``keep_values=False`` the result pairs each succeeded item with
+    ``None`` instead of the operation's return value, so a job over a long
+    listing holds only the items (ids), not every returned model.
+
     ``job.result`` is filled in as items finish, so after a cancellation or
     timeout (which propagate as usual) it still holds the partial account,
     with the items never started under ``not_attempted``.
@@ -117,6 +121,7 @@ class BulkJob(Generic[T, R]):
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
         total: int | None = None,
+        keep_values: bool = True,
     ) -> None:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise InvalidArgumentError(
@@ -130,6 +135,7 @@ class BulkJob(Generic[T, R]):
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
         self.total = total
+        self._keep_values = keep_values
         self.result: BulkResult[T, R] = BulkResult()
         self._started = False
 
@@ -181,7 +187,7 @@ class BulkJob(Generic[T, R]):
                     if self._stop_on_error:
                         stop.set()
                 else:
-                    result.succeeded.append((item, value))
+                    result.succeeded.append((item, value if self._keep_values else None))  # type: ignore[arg-type]
                 self._report(start)
 
         tasks = [asyncio.ensure_future(feed())]
@@ -228,6 +234,7 @@ def run_bulk(
     stop_on_error: bool = False,
     on_progress: Callable[[Progress], Any] | None = None,
     total: int | None = None,
+    keep_values: bool = True,
 ) -> BulkJob[T, R]:
     """Run ``operation`` over ``items`` (any iterable or async iterable).
 
@@ -242,4 +249,5 @@ def run_bulk(
         stop_on_error=stop_on_error,
         on_progress=on_progress,
         total=total,
+        keep_values=keep_values,
     )

@@ -25,6 +25,7 @@ DEFAULT_BASE_URL = "https://api.instantly.ai"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
 _ENV_KEY = "INSTANTLY_API_KEY"
+_ENV_BASE_URL = "INSTANTLY_BASE_URL"
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -60,7 +61,8 @@ class AsyncInstantly:
     life of an application; it keeps one connection pool and one rate limiter.
 
     :param api_key: the workspace API key; defaults to ``$INSTANTLY_API_KEY``.
-    :param base_url: the API's origin.  Plain ``http`` is refused except for
+    :param base_url: the API's origin; defaults to ``$INSTANTLY_BASE_URL``, then
+        ``https://api.instantly.ai``.  Plain ``http`` is refused except for
         loopback hosts (tests, the fake server) unless ``allow_insecure_http``.
     :param timeout: seconds for one attempt of a request (connect, send and
         read), not counting time spent waiting on the rate limiter; ``None``
@@ -82,7 +84,7 @@ class AsyncInstantly:
         self,
         *,
         api_key: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -93,6 +95,8 @@ class AsyncInstantly:
         allow_insecure_http: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(_ENV_KEY)
+        if base_url is None:
+            base_url = os.environ.get(_ENV_BASE_URL) or DEFAULT_BASE_URL
         if not key or not key.strip():
             raise InvalidArgumentError(
                 f"no API key: pass api_key=... or set the {_ENV_KEY} environment variable"

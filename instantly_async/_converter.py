@@ -16,6 +16,7 @@ converter, only to produce a message that names the failing field.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
@@ -82,6 +83,11 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook(date, _parse_date)
     conv.register_unstructure_hook(datetime, _format_datetime)
     conv.register_unstructure_hook(date, date.isoformat)
+    # Enum-typed fields may hold a raw value (e.g. a custom CRM label's number).
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum),
+        lambda v: v.value if isinstance(v, enum.Enum) else v,
+    )
     conv.register_structure_hook_factory(
         attrs.has, lambda cls: make_dict_structure_fn(cls, conv, **_renames(cls))
     )

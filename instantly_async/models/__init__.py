@@ -1,4 +1,9 @@
-"""Typed models of everything the Campaign and Subsequence operations take or return."""
+"""Typed models of everything the Campaign and Subsequence operations take or return.
+
+attrs classes whose field names are the JSON keys (``from_`` is ``from``); the SDK's
+converter ignores unknown keys and the enums are open, so new server fields and
+values never break parsing.
+"""
 
 from ._analytics import (
     AnalyticsOverview,
@@ -6,6 +11,7 @@ from ._analytics import (
     DailyAnalytics,
     StepAnalytics,
     SubsequenceAnalytics,
+    SubsequenceStepAnalytics,
 )
 from ._campaign import AutoVariantSelect, Campaign, CompanyLimitOverride, ProviderRoutingRule
 from ._enums import (
@@ -89,6 +95,7 @@ __all__ = [
     "StepType",
     "Subsequence",
     "SubsequenceAnalytics",
+    "SubsequenceStepAnalytics",
     "Timing",
     "UnavailableAccounts",
     "Variant",

@@ -1,8 +1,6 @@
-"""Results of the analytics endpoints."""
+"""Rows and totals returned by the analytics endpoints."""
 
-from __future__ import annotations
-
-from datetime import date
+import datetime
 
 import attrs
 
@@ -11,45 +9,47 @@ from ._enums import CampaignStatus
 
 @attrs.define(kw_only=True)
 class CampaignAnalytics:
-    """Totals for one campaign over the requested dates.
+    """Totals for one campaign over the requested dates (``GET /campaigns/analytics``).
 
-    ``*_unique_by_step`` fields count unique leads per step; ``leads_count``
-    is absent when ``exclude_total_leads_count`` was set.
+    ``*_unique`` counts leads once; ``*_unique_by_step`` counts a lead once per step.
     """
 
-    campaign_id: str
     campaign_name: str
+    campaign_id: str
     campaign_status: CampaignStatus
-    campaign_is_evergreen: bool | None = None
+    campaign_is_evergreen: bool | None
+    contacted_count: int
+    emails_sent_count: int
+    new_leads_contacted_count: int
+    open_count: int
+    reply_count: int
+    link_click_count: int
+    bounced_count: int
+    unsubscribed_count: int
+    completed_count: int
+    total_opportunities: int
+    total_opportunity_value: float
     leads_count: int | None = None
-    contacted_count: int | None = None
-    emails_sent_count: int | None = None
-    new_leads_contacted_count: int | None = None
-    open_count: int | None = None
+    """Required by the spec, but left optional: ``exclude_total_leads_count`` asks the
+    API to skip it."""
     open_count_unique: int | None = None
     open_count_unique_by_step: int | None = None
-    reply_count: int | None = None
     reply_count_unique: int | None = None
     reply_count_unique_by_step: int | None = None
     reply_count_automatic: int | None = None
+    """Automatic replies (out-of-office and the like)."""
     reply_count_automatic_unique: int | None = None
     reply_count_automatic_unique_by_step: int | None = None
-    link_click_count: int | None = None
     link_click_count_unique: int | None = None
     link_click_count_unique_by_step: int | None = None
-    bounced_count: int | None = None
-    unsubscribed_count: int | None = None
-    completed_count: int | None = None
-    total_opportunities: int | None = None
-    total_opportunity_value: float | None = None
 
 
 @attrs.define(kw_only=True)
 class AnalyticsOverview:
-    """Totals across the selected campaigns.
+    """Totals across the selected campaigns (``GET /campaigns/analytics/overview``).
 
     With ``expand_crm_events`` the opportunity, interested, meeting and closed
-    totals count every interest-status event, not the first per contact.
+    totals count every interest-status event, not only the first per contact.
     """
 
     open_count: int | None = None
@@ -80,9 +80,9 @@ class AnalyticsOverview:
 
 @attrs.define(kw_only=True)
 class DailyAnalytics:
-    """One day's counts."""
+    """One day's counts (``GET /campaigns/analytics/daily``).  No field is required by the spec."""
 
-    date: date
+    date: datetime.date | None = None
     sent: int | None = None
     contacted: int | None = None
     new_leads_contacted: int | None = None
@@ -99,24 +99,31 @@ class DailyAnalytics:
 
 
 @attrs.define(kw_only=True)
-class StepAnalytics:
-    """Counts for one step and variant (zero-based, as strings; null for totals).
-
-    Used by campaigns and subsequences alike; the opportunity fields are only
-    filled by campaign analytics with ``include_opportunities_count``.
-    """
+class _StepCounts:
+    """The counts every step-analytics row has, campaign or subsequence."""
 
     step: str | None
+    """Zero-based step number as a string; ``None`` for a total row."""
     variant: str | None
-    sent: int = 0
-    opened: int = 0
-    unique_opened: int = 0
-    replies: int = 0
-    unique_replies: int = 0
-    replies_automatic: int = 0
-    unique_replies_automatic: int = 0
-    clicks: int = 0
-    unique_clicks: int = 0
+    """Zero-based variant number as a string (0 = A); ``None`` for a total row."""
+    sent: int
+    opened: int
+    unique_opened: int
+    replies: int
+    unique_replies: int
+    replies_automatic: int
+    unique_replies_automatic: int
+    clicks: int
+    unique_clicks: int
+
+
+@attrs.define(kw_only=True)
+class StepAnalytics(_StepCounts):
+    """Counts for one step and variant of a campaign (``GET /campaigns/analytics/steps``).
+
+    The opportunity fields are only sent with ``include_opportunities_count``.
+    """
+
     opportunities: int | None = None
     unique_opportunities: int | None = None
     meetings_booked: int | None = None
@@ -124,10 +131,19 @@ class StepAnalytics:
 
 
 @attrs.define(kw_only=True)
+class SubsequenceStepAnalytics(_StepCounts):
+    """Counts for one step and variant of a subsequence.
+
+    Rows of ``GET /subsequences/{id}/analytics/steps``: the campaign row's counts
+    without the opportunity fields.
+    """
+
+
+@attrs.define(kw_only=True)
 class SubsequenceAnalytics:
-    """Counts for one subsequence of a campaign."""
+    """Counts for one subsequence of a campaign (``GET /subsequences/analytics``)."""
 
     subsequence_id: str
-    emails_sent: int = 0
-    unique_opens: int = 0
-    unique_replies: int = 0
+    emails_sent: int
+    unique_opens: int
+    unique_replies: int

@@ -1,39 +1,46 @@
 """Every enum the API documents, open to values it adds later.
 
-Unknown values from the server become pseudo-members (see _open_enum);
-arguments the SDK sends must be documented members.
+Unknown values from the server become pseudo-members (see ``_open_enum``), so
+parsing a response never fails on a new value; arguments the SDK sends must be
+documented members (request validation uses ``known_values``).
 """
-
-from __future__ import annotations
 
 from .._open_enum import OpenIntEnum, OpenStrEnum
 
 
 class CampaignStatus(OpenIntEnum):
-    """Status of a campaign, and of a subsequence (same values)."""
+    """Status of a campaign, and of a subsequence (same values).
 
-    DRAFT = 0
-    ACTIVE = 1
-    PAUSED = 2
-    COMPLETED = 3
-    RUNNING_SUBSEQUENCES = 4
-    ACCOUNT_SUSPENDED = -99
-    ACCOUNTS_UNHEALTHY = -1
-    BOUNCE_PROTECT = -2
+    Also the type of the list filters ``status``/``exclude_status`` and of the
+    analytics ``campaign_status``.
+    """
+
+    DRAFT = 0  # created, never launched (new campaigns start here)
+    ACTIVE = 1  # running
+    PAUSED = 2  # paused by hand
+    COMPLETED = 3  # finished
+    RUNNING_SUBSEQUENCES = 4  # main sequence done, subsequences still running
+    ACCOUNT_SUSPENDED = -99  # suspended because of account issues
+    ACCOUNTS_UNHEALTHY = -1  # paused: the sending accounts are unhealthy
+    BOUNCE_PROTECT = -2  # paused by bounce protection (high bounce rate)
 
 
 class NotSendingStatus(OpenIntEnum):
-    """Why an active campaign is not sending right now."""
+    """Why an active campaign is not sending right now (``Campaign.not_sending_status``)."""
 
-    OUTSIDE_SCHEDULE = 1
-    WAITING_FOR_LEAD = 2
-    CAMPAIGN_DAILY_LIMIT = 3
-    ACCOUNTS_DAILY_LIMIT = 4
-    ERROR = 99
+    OUTSIDE_SCHEDULE = 1  # not within its sending schedule
+    WAITING_FOR_LEAD = 2  # waiting for a lead to process
+    CAMPAIGN_DAILY_LIMIT = 3  # the campaign reached its daily limit
+    ACCOUNTS_DAILY_LIMIT = 4  # every sending account reached its daily limit
+    ERROR = 99  # not sending because of an error (contact Instantly support)
 
 
 class CrmStatus(OpenIntEnum):
-    """A lead's interest status.  Custom lead labels use any value in -30000..30000."""
+    """A lead's interest status, as used by subsequence ``conditions.crm_status``.
+
+    These are the built-in values; a custom lead label has its own value anywhere
+    in -30000..30000, which parses as a pseudo-member (open by nature).
+    """
 
     OUT_OF_OFFICE = 0
     INTERESTED = 1
@@ -47,11 +54,11 @@ class CrmStatus(OpenIntEnum):
 
 
 class LeadActivity(OpenIntEnum):
-    """Lead activity that can trigger a subsequence."""
+    """Lead activity that can trigger a subsequence (``conditions.lead_activity``)."""
 
-    EMAIL_OPENED = 2
-    LINK_CLICKED = 4
-    COMPLETED_WITHOUT_REPLY = 91
+    EMAIL_OPENED = 2  # the lead opened an email
+    LINK_CLICKED = 4  # the lead clicked a link in an email
+    COMPLETED_WITHOUT_REPLY = 91  # the campaign finished for the lead with no reply
 
 
 class AutoVariantTrigger(OpenStrEnum):
@@ -63,42 +70,50 @@ class AutoVariantTrigger(OpenStrEnum):
 
 
 class DelayUnit(OpenStrEnum):
+    """Unit of a step's ``delay`` and ``pre_delay`` (the API defaults to days)."""
+
     MINUTES = "minutes"
     HOURS = "hours"
     DAYS = "days"
 
 
 class StepType(OpenStrEnum):
+    """Kind of sequence step; email is the only one documented."""
+
     EMAIL = "email"
 
 
 class DailyLimitMode(OpenStrEnum):
-    """How a subsequence's daily limit is set: the parent's, its own, or none."""
+    """How a subsequence's daily sending limit is set."""
 
-    INHERIT = "inherit"
-    CUSTOM = "custom"
-    UNLIMITED = "unlimited"
+    INHERIT = "inherit"  # use the parent campaign's limit
+    CUSTOM = "custom"  # use the subsequence's own ``daily_limit``
+    UNLIMITED = "unlimited"  # bypass the campaign-level daily limit
 
 
 class LimitMode(OpenStrEnum):
-    """Per-company email limit override: a custom limit, or no limit."""
+    """Mode of ``limit_emails_per_company_override``."""
 
-    CUSTOM = "custom"
-    DISABLED = "disabled"
+    CUSTOM = "custom"  # apply the override's own ``daily_limit``
+    DISABLED = "disabled"  # no per-company limit for this campaign
 
 
 class LimitScope(OpenStrEnum):
-    PER_CAMPAIGN = "per_campaign"
-    ACROSS_WORKSPACE = "across_workspace"
+    """What the per-company limit of ``limit_emails_per_company_override`` counts."""
+
+    PER_CAMPAIGN = "per_campaign"  # emails from this campaign only
+    ACROSS_WORKSPACE = "across_workspace"  # emails from every campaign of the workspace
 
 
 class RoutingAction(OpenStrEnum):
+    """What a provider routing rule does for the matching sender/recipient pairs."""
+
     SEND = "send"
     DO_NOT_SEND = "do_not_send"
 
 
 class EspProvider(OpenStrEnum):
-    """Email service provider of a sender or recipient."""
+    """Email service provider of a sender or recipient, in provider routing rules."""
 
     ALL = "all"
     GOOGLE = "google"
@@ -107,7 +122,7 @@ class EspProvider(OpenStrEnum):
 
 
 class DiagnosticsStatus(OpenStrEnum):
-    """Sending diagnostics of a campaign or subsequence."""
+    """The sending state reported by ``SendingStatus.diagnostics.status``."""
 
     CAMPAIGN_PAUSED = "campaign_paused"
     CAMPAIGN_DRAFT = "campaign_draft"
@@ -116,20 +131,22 @@ class DiagnosticsStatus(OpenStrEnum):
     CAMPAIGN_BOUNCE_PROTECT = "campaign_bounce_protect"
     CAMPAIGN_ACCOUNTS_UNHEALTHY = "campaign_accounts_unhealthy"
     CAMPAIGN_ACCOUNT_SUSPENDED = "campaign_account_suspended"
-    OUT_OF_SCHEDULE = "out_of_schedule"
-    WAITING_FOR_LEADS = "waiting_for_leads"
-    DAILY_LIMIT_MET = "daily_limit_met"
-    ACCOUNT_DAILY_LIMIT_MET = "account_daily_limit_met"
-    NEW_LEAD_LIMIT_MET = "new_lead_limit_met"
+    OUT_OF_SCHEDULE = "out_of_schedule"  # outside the sending schedule
+    WAITING_FOR_LEADS = "waiting_for_leads"  # no lead ready to contact
+    DAILY_LIMIT_MET = "daily_limit_met"  # the campaign's daily limit
+    ACCOUNT_DAILY_LIMIT_MET = "account_daily_limit_met"  # the accounts' daily limits
+    NEW_LEAD_LIMIT_MET = "new_lead_limit_met"  # daily_max_leads reached
     ALL_ACCOUNTS_UNHEALTHY = "all_accounts_unhealthy"
-    WAITING_FOR_ESP_MATCH = "waiting_for_esp_match"
-    DOMAIN_LIMIT_REACHED = "domain_limit_reached"
-    FOLLOW_UP_DELAY_NOT_MET = "follow_up_delay_not_met"
+    WAITING_FOR_ESP_MATCH = "waiting_for_esp_match"  # provider matching/routing holds leads
+    DOMAIN_LIMIT_REACHED = "domain_limit_reached"  # per-company (domain) limit
+    FOLLOW_UP_DELAY_NOT_MET = "follow_up_delay_not_met"  # follow-ups still waiting
     NO_ACCOUNTS_AVAILABLE = "no_accounts_available"
-    HEALTHY = "healthy"
+    HEALTHY = "healthy"  # sending normally
 
 
 class SortOrder(OpenStrEnum):
+    """Sort direction of ``search-by-contact`` (the spec documents examples, no enum)."""
+
     ASC = "asc"
     DESC = "desc"
 

@@ -1,15 +1,13 @@
-"""Sending schedules, shared by campaigns and subsequences."""
+"""Sending schedules, shared by campaigns (``campaign_schedule``) and subsequences."""
 
-from __future__ import annotations
-
-from datetime import date
+import datetime
 
 import attrs
 
 
 @attrs.define(kw_only=True)
 class Timing:
-    """A daily sending window in 24-hour ``HH:MM`` (``from_`` is JSON ``from``)."""
+    """A daily sending window, ``HH:MM`` on a 24-hour clock (``from_`` is JSON ``from``)."""
 
     from_: str
     to: str
@@ -17,26 +15,25 @@ class Timing:
 
 @attrs.define(kw_only=True)
 class ScheduleSlot:
-    """One named window: the hours, the days and the timezone.
-
-    ``days`` maps ``"0"``..``"6"`` to whether to send that day (the API does not
-    say whether "0" is Sunday or Monday); ``timezone`` is one of ``TIMEZONES``.
-    """
+    """One entry of ``schedules``: a named window, its days and its timezone."""
 
     name: str
     timing: Timing
     days: dict[str, bool]
+    """Keys ``"0"``..``"6"`` -> send on that day.  The API does not say whether
+    ``"0"`` is Sunday or Monday; at least one key is required."""
     timezone: str
+    """One of :data:`TIMEZONES` (legacy IANA names; ``"UTC"`` is not among them)."""
 
 
 @attrs.define(kw_only=True)
 class Schedule:
-    """A ``campaign_schedule`` or ``subsequence_schedule``.
-
-    ``start_date``/``end_date`` are calendar dates in the campaign's timezone;
-    the API has sent them both as ``YYYY-MM-DD`` and as date-times, and both parse.
-    """
+    """A ``campaign_schedule`` or ``subsequence_schedule``."""
 
     schedules: list[ScheduleSlot]
-    start_date: date | None = None
-    end_date: date | None = None
+    """At least one slot."""
+    start_date: datetime.date | None = None
+    """First day, in the campaign's timezone.  The API has sent both ``YYYY-MM-DD``
+    and full date-times here; both parse to the calendar date."""
+    end_date: datetime.date | None = None
+    """Last day, in the campaign's timezone (same formats as ``start_date``)."""

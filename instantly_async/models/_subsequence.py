@@ -1,8 +1,6 @@
-"""The Subsequence model: a follow-up sequence a campaign runs when conditions are met."""
+"""The Subsequence model: follow-up emails a campaign sends when a lead meets conditions."""
 
-from __future__ import annotations
-
-from datetime import datetime
+import datetime
 
 import attrs
 
@@ -14,40 +12,39 @@ from ._sequence import Sequence
 
 @attrs.define(kw_only=True)
 class Conditions:
-    """What moves a lead into the subsequence.
-
-    ``crm_status``: lead interest statuses (built-in, or a custom label's value
-    in -30000..30000); ``lead_activity``: opens, clicks, completion without
-    reply; ``reply_contains``: text in the lead's reply.
-    """
+    """What moves a lead into a subsequence."""
 
     crm_status: list[CrmStatus] | None = None
+    """Lead interest statuses: built-in ones or a custom label's value (-30000..30000)."""
     lead_activity: list[LeadActivity] | None = None
     reply_contains: str | None = None
+    """Text to look for in the lead's reply."""
 
 
 @attrs.define(kw_only=True)
 class Subsequence:
-    """A campaign subsequence.
+    """A campaign subsequence (``CampaignSubsequence`` in the API).
 
     Read-only: ``id``, ``workspace``, ``status``, ``timestamp_created``,
-    ``timestamp_leads_updated``.  Without ``subsequence_schedule`` it uses the
-    parent campaign's.  ``daily_limit`` applies when ``daily_limit_mode`` is
-    ``custom``; ``ignore_account_daily_limit`` keeps sending when the sending
-    accounts have hit their own daily limits.
+    ``timestamp_leads_updated``; ``parent_campaign`` cannot be changed.
     """
 
     id: str
     parent_campaign: str
+    """Id of the campaign the subsequence belongs to."""
     workspace: str
     status: CampaignStatus
     name: str
     conditions: Conditions
-    timestamp_created: datetime
-    timestamp_leads_updated: datetime
+    timestamp_created: datetime.datetime
+    timestamp_leads_updated: datetime.datetime
     subsequence_schedule: Schedule | None = None
+    """Omitted on create: the parent campaign's schedule is used."""
     sequences: list[Sequence] | None = None
+    """Only the first element is used."""
     auto_variant_select: AutoVariantSelect | None = None
     daily_limit_mode: DailyLimitMode | None = None
     daily_limit: int | None = None
+    """Used when ``daily_limit_mode`` is custom."""
     ignore_account_daily_limit: bool | None = None
+    """Keep sending even when the sending accounts hit their own daily limits."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._converter import structure
@@ -76,3 +77,19 @@ class Resource:
             starting_after=starting_after,
             max_items=max_items,
         )
+
+
+def target_ids(targets: Iterable[Any] | AsyncIterable[Any]) -> Iterable[Any] | AsyncIterable[Any]:
+    """Bulk targets as ids, so a job's account holds small strings, not models.
+
+    A finite input is mapped at once (keeping its length for progress); an
+    async one, such as a listing, is mapped as it streams.
+    """
+    if isinstance(targets, AsyncIterable):
+        return _async_ids(targets)
+    return [getattr(t, "id", t) for t in targets]
+
+
+async def _async_ids(targets: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
+    async for target in targets:
+        yield getattr(target, "id", target)

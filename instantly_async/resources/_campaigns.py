@@ -41,7 +41,7 @@ from ..models import (
     SortOrder,
     StepAnalytics,
 )
-from ._base import DEFAULT_BULK_CONCURRENCY, Resource
+from ._base import DEFAULT_BULK_CONCURRENCY, Resource, target_ids
 
 CampaignRef = str | Campaign | HasId
 _PATH = "/api/v2/campaigns"
@@ -430,19 +430,22 @@ class Campaigns(Resource):
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
-    ) -> BulkJob[CampaignRef, Campaign]:
+        keep_values: bool = True,
+    ) -> BulkJob[str, Campaign]:
         """Pause many campaigns: ``result = await client.campaigns.pause_many(ids)``.
 
         ``targets`` may be any iterable or async iterable of ids or models,
         a listing included (it is streamed, never held whole).  Every target
-        ends up in the result as succeeded, failed or not attempted.
+        ends up in the result, by id, as succeeded (with the returned
+        model unless ``keep_values`` is false), failed or not attempted.
         """
         return BulkJob(
             self.pause,
-            targets,
+            target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
             on_progress=on_progress,
+            keep_values=keep_values,
         )
 
     def activate_many(
@@ -452,17 +455,20 @@ class Campaigns(Resource):
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
-    ) -> BulkJob[CampaignRef, Campaign]:
+        keep_values: bool = True,
+    ) -> BulkJob[str, Campaign]:
         """Activate many campaigns: ``result = await client.campaigns.activate_many(ids)``.
 
         ``targets`` may be any iterable or async iterable of ids or models,
         a listing included (it is streamed, never held whole).  Every target
-        ends up in the result as succeeded, failed or not attempted.
+        ends up in the result, by id, as succeeded (with the returned
+        model unless ``keep_values`` is false), failed or not attempted.
         """
         return BulkJob(
             self.activate,
-            targets,
+            target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
             on_progress=on_progress,
+            keep_values=keep_values,
         )

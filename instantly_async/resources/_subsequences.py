@@ -36,7 +36,7 @@ from ..models import (
     Subsequence,
     SubsequenceAnalytics,
 )
-from ._base import DEFAULT_BULK_CONCURRENCY, Resource
+from ._base import DEFAULT_BULK_CONCURRENCY, Resource, target_ids
 from ._campaigns import CampaignRef
 
 SubsequenceRef = str | Subsequence | HasId
@@ -223,19 +223,22 @@ class Subsequences(Resource):
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
-    ) -> BulkJob[SubsequenceRef, Subsequence]:
+        keep_values: bool = True,
+    ) -> BulkJob[str, Subsequence]:
         """Pause many subsequences: ``result = await client.subsequences.pause_many(ids)``.
 
         ``targets`` may be any iterable or async iterable of ids or models,
         a listing included (it is streamed, never held whole).  Every target
-        ends up in the result as succeeded, failed or not attempted.
+        ends up in the result, by id, as succeeded (with the returned
+        model unless ``keep_values`` is false), failed or not attempted.
         """
         return BulkJob(
             self.pause,
-            targets,
+            target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
             on_progress=on_progress,
+            keep_values=keep_values,
         )
 
     def resume_many(
@@ -245,19 +248,22 @@ class Subsequences(Resource):
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
-    ) -> BulkJob[SubsequenceRef, Subsequence]:
+        keep_values: bool = True,
+    ) -> BulkJob[str, Subsequence]:
         """Resume many subsequences: ``result = await client.subsequences.resume_many(ids)``.
 
         ``targets`` may be any iterable or async iterable of ids or models,
         a listing included (it is streamed, never held whole).  Every target
-        ends up in the result as succeeded, failed or not attempted.
+        ends up in the result, by id, as succeeded (with the returned
+        model unless ``keep_values`` is false), failed or not attempted.
         """
         return BulkJob(
             self.resume,
-            targets,
+            target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
             on_progress=on_progress,
+            keep_values=keep_values,
         )
 
     def delete_many(
@@ -267,17 +273,20 @@ class Subsequences(Resource):
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
         on_progress: Callable[[Progress], Any] | None = None,
-    ) -> BulkJob[SubsequenceRef, Subsequence]:
+        keep_values: bool = True,
+    ) -> BulkJob[str, Subsequence]:
         """Delete many subsequences: ``result = await client.subsequences.delete_many(ids)``.
 
         ``targets`` may be any iterable or async iterable of ids or models,
         a listing included (it is streamed, never held whole).  Every target
-        ends up in the result as succeeded, failed or not attempted.
+        ends up in the result, by id, as succeeded (with the returned
+        model unless ``keep_values`` is false), failed or not attempted.
         """
         return BulkJob(
             self.delete,
-            targets,
+            target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
             on_progress=on_progress,
+            keep_values=keep_values,
         )

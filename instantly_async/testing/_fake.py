@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from collections import deque
 from collections.abc import AsyncIterator
@@ -198,9 +199,12 @@ class FakeInstantly:
     def seed_campaigns(
         self, n: int, *, status: int = 1, name_prefix: str = "Campaign", **fields: Any
     ) -> list[JSONObj]:
-        """``n`` campaigns named ``"{name_prefix} 1"``... in creation (= id) order."""
+        """``n`` campaigns named ``"{name_prefix} 1"``... in creation (= id) order.
+
+        Each gets its own copy of ``fields``.
+        """
         return [
-            self.add_campaign(name=f"{name_prefix} {i}", status=status, **fields)
+            self.add_campaign(name=f"{name_prefix} {i}", status=status, **copy.deepcopy(fields))
             for i in range(1, n + 1)
         ]
 
@@ -217,9 +221,12 @@ class FakeInstantly:
     def seed_subsequences(
         self, campaign_id: str, n: int, *, status: int = 1, **fields: Any
     ) -> list[JSONObj]:
+        """``n`` subsequences named ``"Subsequence 1"``... (or ``name`` + number)."""
         name = fields.pop("name", "Subsequence")
         return [
-            self.add_subsequence(campaign_id, name=f"{name} {i}", status=status, **fields)
+            self.add_subsequence(
+                campaign_id, name=f"{name} {i}", status=status, **copy.deepcopy(fields)
+            )
             for i in range(1, n + 1)
         ]
 

@@ -1,0 +1,200 @@
+"""Bulk jobs: every item accounted for, under faults and cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import tracemalloc
+import warnings
+from typing import Any
+
+import pytest
+
+from instantly_async import AsyncInstantly, CampaignStatus, NotFoundError, RetryPolicy
+from instantly_async._bulk import BulkJob, Progress, run_bulk
+from instantly_async.testing import FakeInstantly
+
+from .conftest import API_KEY
+
+
+def accounted(result: Any) -> list[Any]:
+    return [i for i, _ in result.succeeded] + [f.item for f in result.failed] + result.not_attempted
+
+
+async def test_pause_many_by_ids(client: AsyncInstantly, fake: FakeInstantly) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(120, status=1)]
+    progress: list[Progress] = []
+    result = await client.campaigns.pause_many(ids, concurrency=8, on_progress=progress.append)
+    assert result.ok and len(result.succeeded) == 120
+    assert sorted(accounted(result)) == sorted(ids)
+    assert all(c.status is CampaignStatus.PAUSED for _, c in result.succeeded)
+    assert fake.stats.transitions["campaign.pause"] == 120
+    assert [p.done for p in progress] == list(range(1, 121))
+    assert progress[-1].total == 120 and progress[-1].rate > 0
+    assert "120 succeeded, 0 failed, 0 not attempted" in result.summary()
+
+
+async def test_failures_are_reported_and_do_not_stop_the_others(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(20, status=1)]
+    targets = [*ids[:10], "missing-1", *ids[10:], "missing-2"]
+    result = await client.campaigns.pause_many(targets, concurrency=4)
+    assert len(result.succeeded) == 20
+    assert sorted(f.item for f in result.failed) == ["missing-1", "missing-2"]
+    assert all(isinstance(f.error, NotFoundError) for f in result.failed)
+    assert not result.ok and sorted(accounted(result)) == sorted(targets)
+
+
+async def test_stop_on_error_leaves_the_rest_not_attempted(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(50, status=1)]
+    targets = ["missing", *ids]
+    result = await client.campaigns.pause_many(targets, concurrency=1, stop_on_error=True)
+    assert [f.item for f in result.failed] == ["missing"]
+    assert result.succeeded == [] and sorted(result.not_attempted) == sorted(ids)
+    assert fake.stats.transitions["campaign.pause"] == 0
+
+
+async def test_streams_from_a_listing(client: AsyncInstantly, fake: FakeInstantly) -> None:
+    active = {c["id"] for c in fake.seed_campaigns(250, status=1)}
+    fake.seed_campaigns(40, status=2)
+    result = await client.campaigns.pause_many(client.campaigns.list(status=CampaignStatus.ACTIVE))
+    assert {i for i, _ in result.succeeded} == active
+    assert all(c["status"] == 2 for c in fake.campaigns.values())
+
+
+async def test_subsequence_bulk_operations(client: AsyncInstantly, fake: FakeInstantly) -> None:
+    (campaign,) = fake.seed_campaigns(1)
+    subs = [s["id"] for s in fake.seed_subsequences(campaign["id"], 30, status=1)]
+    paused = await client.subsequences.pause_many(subs)
+    assert paused.ok and all(s["status"] == 2 for s in fake.subsequences.values())
+    resumed = await client.subsequences.resume_many(
+        client.subsequences.list(parent_campaign=campaign["id"])
+    )
+    assert len(resumed.succeeded) == 30 and all(
+        s["status"] == 1 for s in fake.subsequences.values()
+    )
+    deleted = await client.subsequences.delete_many(subs[:10])
+    assert deleted.ok and len(fake.subsequences) == 20
+
+
+async def test_every_item_accounted_for_under_faults(fake: FakeInstantly) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(600, status=1)]
+    fake.faults.random(
+        0.1, kinds=("429", "500", "503", "drop_before", "drop_after", "after_500"), seed=7
+    )
+    policy = RetryPolicy(max_retries=4, initial_delay=0.001, max_delay=0.005)
+    async with AsyncInstantly(
+        api_key=API_KEY, base_url=fake.base_url, retry_policy=policy, rate_limit=None
+    ) as client:
+        result = await client.campaigns.pause_many(ids, concurrency=32)
+    assert sorted(accounted(result)) == sorted(ids)
+    assert result.not_attempted == []
+    faulted = sum(n for status, n in fake.stats.by_status.items() if status >= 429)
+    assert faulted > 0, "no fault was injected; the test would prove nothing"
+    paused_on_server = sum(1 for i in ids if fake.campaigns[i]["status"] == 2)
+    # Pause is safe to repeat, so faults were retried: state changes match successes exactly.
+    assert fake.stats.transitions["campaign.pause"] == paused_on_server
+    assert {i for i, _ in result.succeeded} <= {i for i in ids if fake.campaigns[i]["status"] == 2}
+    assert len(result.succeeded) >= 595
+
+
+async def test_cancelling_midway_returns_a_partial_account_and_leaks_nothing(
+    fake: FakeInstantly,
+) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(200, status=1)]
+    fake.faults.latency = 0.02
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        async with AsyncInstantly(
+            api_key=API_KEY, base_url=fake.base_url, rate_limit=None
+        ) as client:
+            job = client.campaigns.pause_many(ids, concurrency=8)
+            task = asyncio.ensure_future(job.run())
+            await asyncio.sleep(0.15)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            result = job.result
+            assert result.cancelled
+            assert sorted(accounted(result)) == sorted(ids)
+            assert 0 < len(result.succeeded) < 200
+            assert len(result.not_attempted) > 0
+            assert all(isinstance(f.error, asyncio.CancelledError) for f in result.failed)
+            others = [
+                t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+            ]
+            runner = [t for t in others if "BulkJob.run" in t.get_coro().__qualname__]  # type: ignore[union-attr]
+            assert runner == []
+            # The client still works after a cancelled job: no connection or slot leaked.
+            assert await client.campaigns.count_launched() >= 0
+        gc.collect()
+
+
+async def test_a_timeout_keeps_the_partial_result(fake: FakeInstantly) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(100, status=1)]
+    fake.faults.latency = 0.02
+    async with AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None) as client:
+        job = client.campaigns.pause_many(ids, concurrency=4)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(job.run(), timeout=0.2)
+    assert sorted(accounted(job.result)) == sorted(ids)
+    assert job.result.cancelled and job.result.not_attempted
+
+
+async def test_the_runner_takes_any_async_operation() -> None:
+    async def square(x: int) -> int:
+        await asyncio.sleep(0)
+        if x == 3:
+            raise ValueError("three")
+        return x * x
+
+    result = await run_bulk(square, range(6), concurrency=2)
+    assert sorted(result.succeeded) == [(0, 0), (1, 1), (2, 4), (4, 16), (5, 25)]
+    assert [(f.item, str(f.error)) for f in result.failed] == [(3, "three")]
+
+    async def gen() -> Any:
+        for i in range(5):
+            yield i
+
+    streamed = await run_bulk(square, gen(), concurrency=3)
+    assert len(streamed.succeeded) == 4 and streamed.total == 5
+
+    job: BulkJob[int, int] = run_bulk(square, [1])
+    await job
+    with pytest.raises(RuntimeError, match="once"):
+        await job
+    from instantly_async import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
+        run_bulk(square, [1], concurrency=0)
+
+
+async def test_streaming_a_listing_into_a_job_keeps_memory_flat() -> None:
+    async def peak(n: int) -> int:
+        # A short request log: the in-process fake must not be what grows.
+        fake = FakeInstantly(api_key=API_KEY, request_log_size=10)
+        async with fake.run():
+            fake.seed_campaigns(n, status=1)
+            async with AsyncInstantly(
+                api_key=API_KEY, base_url=fake.base_url, rate_limit=None
+            ) as client:
+                gc.collect()
+                tracemalloc.start()
+                try:
+                    base, _ = tracemalloc.get_traced_memory()
+                    job = client.campaigns.pause_many(client.campaigns.list(), keep_values=False)
+                    result = await job
+                    _, top = tracemalloc.get_traced_memory()
+                finally:
+                    tracemalloc.stop()
+                assert len(result.succeeded) == n
+        return top - base
+
+    small, large = await peak(500), await peak(2500)
+    # The account keeps an id per item (well under 1 KB); the campaigns
+    # themselves (several KB each as models) are never all held at once.
+    per_item = (large - small) / 2000
+    assert per_item < 1000, (small, large, per_item)
