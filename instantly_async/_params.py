@@ -50,6 +50,8 @@ class HasId(Protocol):
 
 
 _FORBIDDEN_IN_ID = frozenset("/?#\\%")
+# Instantly ids are UUIDs (36 characters); anything this long is a mistake, not an id.
+MAX_ID_LENGTH = 256
 
 
 def path_id(value: str | HasId, name: str) -> str:
@@ -61,6 +63,10 @@ def path_id(value: str | HasId, name: str) -> str:
         )
     if not raw.strip():
         raise InvalidArgumentError(f"{name} must not be empty")
+    if len(raw) > MAX_ID_LENGTH:
+        raise InvalidArgumentError(
+            f"{name} is {len(raw)} characters long; ids are at most {MAX_ID_LENGTH}"
+        )
     if raw in (".", "..") or not _FORBIDDEN_IN_ID.isdisjoint(raw) or not raw.isprintable():
         raise InvalidArgumentError(
             f"{name} {raw!r} is not a valid id: ids may not contain '/', '?', '#', '\\', '%', "
@@ -102,7 +108,8 @@ def enum_value(value: Any, cls: type[E], name: str) -> Any:
             return value.value
     elif not isinstance(value, (bool, enum.Enum)):
         for member in members:
-            if member.value == value:
+            # Same type too: 1.0 or "1" for a status is a mistake worth reporting.
+            if member.value == value and type(member.value) is type(value):
                 return member.value
     allowed = ", ".join(f"{m.name} ({m.value!r})" for m in members)
     raise InvalidArgumentError(f"{name} must be a {cls.__name__}: one of {allowed}; got {value!r}")

@@ -107,12 +107,14 @@ class Transport:
                         time.monotonic() - started,
                         attempt,
                     )
-                if not raw.body:
+                if status == 204:
                     return None
-                try:
-                    return _loads(raw.body)
-                except ValueError:
-                    pass
+                # An empty 200 is a cut-short body like any other, not "no content".
+                if raw.body:
+                    try:
+                        return _loads(raw.body)
+                    except ValueError:
+                        pass
                 # A cut-short body is usually transient; only a safe operation may try again.
                 if safe_to_retry and attempt <= retry.max_retries:
                     delay = retry.backoff(attempt - 1)
@@ -120,7 +122,8 @@ class Transport:
                     await asyncio.sleep(delay)
                     continue
                 raise APIResponseValidationError(
-                    "the response body is not valid JSON",
+                    "the response body is not valid JSON"
+                    + ("" if safe_to_retry else f" (HTTP {status}: the operation was applied)"),
                     method=method,
                     path=path,
                     status_code=status,

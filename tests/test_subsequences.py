@@ -22,8 +22,8 @@ from instantly_async.models import (
     LeadActivity,
     Sequence,
     Step,
-    StepAnalytics,
     SubsequenceAnalytics,
+    SubsequenceStepAnalytics,
     Variant,
 )
 from instantly_async.testing import FakeInstantly
@@ -182,7 +182,7 @@ async def test_sending_status_and_analytics(client: AsyncInstantly, fake: FakeIn
     step_rows = await client.subsequences.analytics_steps(
         subs[0]["id"], start_date="2026-01-01", end_date="2026-01-31"
     )
-    assert all(isinstance(r, StepAnalytics) for r in step_rows)
+    assert all(isinstance(r, SubsequenceStepAnalytics) for r in step_rows)
     assert fake.requests[-1].query == {"start_date": ["2026-01-01"], "end_date": ["2026-01-31"]}
 
 

@@ -33,7 +33,7 @@ class CompanyLimitOverride:
     """``limit_emails_per_company_override``: overrides the workspace's per-company limit."""
 
     mode: LimitMode
-    daily_limit: int | None = None
+    daily_limit: float | None = None
     """Emails per company (domain) per day, at least 1; used when ``mode`` is custom."""
     scope: LimitScope | None = None
 
@@ -75,7 +75,7 @@ class Campaign:
     first_email_text_only: bool | None = None
     email_list: list[str] | None = None
     """Email addresses of the sending accounts."""
-    daily_limit: int | None = None
+    daily_limit: float | None = None
     """The campaign's daily sending limit."""
     stop_on_reply: bool | None = None
     email_tag_list: list[str] | None = None

@@ -44,7 +44,7 @@ class Subsequence:
     """Only the first element is used."""
     auto_variant_select: AutoVariantSelect | None = None
     daily_limit_mode: DailyLimitMode | None = None
-    daily_limit: int | None = None
+    daily_limit: float | None = None
     """Used when ``daily_limit_mode`` is custom."""
     ignore_account_daily_limit: bool | None = None
     """Keep sending even when the sending accounts hit their own daily limits."""

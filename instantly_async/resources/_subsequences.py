@@ -32,9 +32,9 @@ from ..models import (
     Schedule,
     SendingStatus,
     Sequence,
-    StepAnalytics,
     Subsequence,
     SubsequenceAnalytics,
+    SubsequenceStepAnalytics,
 )
 from ._base import DEFAULT_BULK_CONCURRENCY, Resource, target_ids
 from ._campaigns import CampaignRef
@@ -207,14 +207,16 @@ class Subsequences(Resource):
         *,
         start_date: date | str | None = None,
         end_date: date | str | None = None,
-    ) -> builtins.list[StepAnalytics]:
+    ) -> builtins.list[SubsequenceStepAnalytics]:
         """Counts per step and variant of one subsequence (inclusive date range)."""
         path = f"{_PATH}/{path_id(subsequence, 'subsequence')}/analytics/steps"
         params = query(
             ("start_date", date_param(start_date, "start_date")),
             ("end_date", date_param(end_date, "end_date")),
         )
-        return await self._send("GET", path, list[StepAnalytics], params=params, safe_to_retry=True)
+        return await self._send(
+            "GET", path, list[SubsequenceStepAnalytics], params=params, safe_to_retry=True
+        )
 
     def pause_many(
         self,

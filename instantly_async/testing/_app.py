@@ -102,8 +102,29 @@ class Pipeline:
         self._stats = stats
         self._faults = faults
         self._log = log
+        # aiohttp forgets a handler whose client went away (it is not cancelled),
+        # so the fake keeps its own list to cancel them when it closes.
+        self._inflight: set[asyncio.Task[Any]] = set()
+
+    async def cancel_inflight(self) -> None:
+        """Cancel handlers still running (slow faults) and wait until they are gone."""
+        tasks = [t for t in self._inflight if not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - aiohttp always runs handlers in a task
+            return await self._handle(request)
+        self._inflight.add(task)
+        try:
+            return await self._handle(request)
+        finally:
+            self._inflight.discard(task)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         stats = self._stats
         stats.requests += 1
         method = request.method

@@ -164,6 +164,7 @@ class FakeInstantly:
         self._base_url = None
         if runner is not None:
             await runner.cleanup()
+            await self._pipeline.cancel_inflight()
             # An Application cannot be set up twice; a later start() builds a new one.
             self._app = None
 
