@@ -8,8 +8,9 @@ requests in any window of ``T`` seconds, and it starts empty, so
 size each bucket so that ``C + r*T`` stays inside its window, with a request of
 headroom for arrival jitter:
 
-* per second: ``C = max(1, 2% of the limit)``, ``r = limit - C - 1``
-  (100/s -> C=2, r=97: at most 99 in any second);
+* per second: ``C = max(1, 2% of the limit)``, ``r = limit - C - 2``
+  (100/s -> C=2, r=96: at most 98 in any second, so sends may bunch by
+  ~20 ms without crossing 100 at the server);
 * per minute: a second bucket, only when the first does not already imply it
   (``C + 60*r`` above the minute limit).
 
@@ -47,7 +48,10 @@ class RateLimit:
 def _bucket(limit: float, window: float) -> tuple[float, float]:
     """(capacity, rate per second) of a leaky bucket that keeps inside ``limit`` per ``window``."""
     capacity = max(1.0, round(limit * 0.02))
-    budget = limit - capacity - 1.0  # what the drain may add within one window
+    # What the drain may add within one window, less two requests of headroom:
+    # a loop stall of D seconds delays sends already granted, and they then
+    # arrive bunched with later ones (up to rate * D extra in a server window).
+    budget = limit - capacity - 2.0
     if budget <= 0:
         # Tiny limits: no burst beyond one request, drain the rest evenly.
         capacity, budget = 1.0, max(limit - 1.0, limit * 0.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -39,3 +40,36 @@ async def client(fake: FakeInstantly) -> AsyncIterator[AsyncInstantly]:
         api_key=API_KEY, base_url=fake.base_url, retry_policy=FAST_RETRY, rate_limit=None
     ) as c:
         yield c
+
+
+# -- the whole suite is scanned for the API key ---------------------------------------------
+# Every log record (the SDK's at DEBUG), every test's captured stdout, stderr and
+# log, and every failure report must be free of API_KEY; a leak fails the session.
+
+_LEAKS: list[str] = []
+
+
+class _KeyScanner(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        text = logging.Formatter().format(record) + repr(record.args)
+        if API_KEY in text:
+            _LEAKS.append(f"log record from {record.name}: {record.getMessage()[:200]}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger().addHandler(_KeyScanner(logging.DEBUG))
+    logging.getLogger("instantly_async").setLevel(logging.DEBUG)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    texts = [(name, content) for name, content in report.sections]
+    texts.append(("failure report", report.longreprtext))
+    for name, content in texts:
+        if API_KEY in content:
+            _LEAKS.append(f"{report.nodeid}: {name}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _LEAKS:
+        print("\nTHE API KEY LEAKED into test output:\n  " + "\n  ".join(_LEAKS))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

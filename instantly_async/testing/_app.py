@@ -24,7 +24,16 @@ from typing import Any
 from aiohttp import web
 
 from ._faults import Fault, Faults
-from ._operations import ABSENT, NO_BODY, ApiError, Call, Operations, Reply, envelope
+from ._operations import (
+    ABSENT,
+    NO_BODY,
+    ApiError,
+    Call,
+    Operations,
+    Reply,
+    envelope,
+    reason_phrase,
+)
 from ._ratelimit import SlidingWindowLimiter
 from ._recording import FakeStats, RecordedRequest
 from ._schema import SchemaViolation, format_error
@@ -130,7 +139,7 @@ class Pipeline:
         method = request.method
         path = request.path
         match = self._router.match(method, path)
-        op = match[0] if match is not None else None
+        op, item_id = match if match is not None else (None, None)
         if op is not None:
             stats.attempts[op.operation_id] += 1
         fault, delay = self._faults.take(method, path)
@@ -170,8 +179,7 @@ class Pipeline:
         if op is None:
             reply = Reply(404, envelope(404, f"Route {method}:{path} not found"))
         else:
-            assert match is not None
-            reply = self._run(op, match[1], request, record, query)
+            reply = self._run(op, item_id, request, record, query)
         response = _json_response(reply.status, reply.payload)
         if fault is not None:
             response = self._fault_response(request, record, fault)
@@ -180,6 +188,7 @@ class Pipeline:
     # -- stages --------------------------------------------------------------------------
 
     def _admit(self, request: web.Request) -> web.Response | None:
+        """Rate limit, then API key: the answer that stops the request, if any."""
         settings = self._settings
         limiter = settings.limiter
         if limiter is not None and not limiter.try_acquire():
@@ -206,7 +215,8 @@ class Pipeline:
             return ABSENT
         content_type = request.headers.get("Content-Type")
         if content_type is None:
-            if raw:
+            # Fastify ignores an unlabelled DELETE body but refuses one on POST/PUT/PATCH.
+            if raw and request.method != "DELETE":
                 raise _Answer(415, _unsupported_media_type("undefined"))
             return ABSENT
         mime = content_type.partition(";")[0].strip().lower()
@@ -283,7 +293,7 @@ class Pipeline:
             headers["Retry-After"] = f"{self._settings.retry_after:g}"
         body = fault.body
         if body is None:
-            message = _RATE_LIMITED_MESSAGE if status == 429 else envelope(status, "")["error"]
+            message = _RATE_LIMITED_MESSAGE if status == 429 else reason_phrase(status)
             body = _dumps(envelope(status, message))
         return web.Response(status=status, body=body, headers=headers)
 

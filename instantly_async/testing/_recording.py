@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from multidict import CIMultiDictProxy
@@ -13,47 +14,26 @@ __all__ = ["FakeStats", "RecordedRequest"]
 _UNPARSED: Any = object()
 
 
+@dataclass(slots=True, eq=False)
 class RecordedRequest:
     """One request as it arrived.
 
     ``json`` is parsed lazily from ``body`` (``None`` when the body is empty or
     not JSON).  ``operation_id`` is ``None`` for unknown routes; ``status`` is the
     answer's status, ``None`` while in flight or when the connection was dropped.
+    ``headers`` is the request's own (case-insensitive, read-only) header mapping.
     """
 
-    __slots__ = (
-        "_json",
-        "body",
-        "dropped",
-        "headers",
-        "method",
-        "operation_id",
-        "path",
-        "query",
-        "status",
-        "time",
-    )
-
-    def __init__(
-        self,
-        *,
-        method: str,
-        path: str,
-        query: dict[str, list[str]],
-        headers: CIMultiDictProxy[str],
-        operation_id: str | None,
-        time: float,
-    ) -> None:
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.operation_id = operation_id
-        self.time = time
-        self.body = b""
-        self.status: int | None = None
-        self.dropped = False
-        self._json: Any = _UNPARSED
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: CIMultiDictProxy[str]
+    operation_id: str | None
+    time: float
+    body: bytes = b""
+    status: int | None = None
+    dropped: bool = False
+    _json: Any = field(default=_UNPARSED, repr=False)
 
     @property
     def json(self) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
 DOC_KEYS = frozenset({"description", "example", "examples"})
 
 _METHODS = ("get", "post", "put", "patch", "delete")
+_SLOT = "{}"  # a path parameter, whatever its name
 
 
 def strip_docs(node: Any, *, names: bool = False) -> Any:
@@ -63,7 +64,7 @@ def _coerce_scalar(kind: str | None, raw: str) -> Any:
     # is left alone so the type check reports it.
     if kind in ("number", "integer"):
         text = raw.strip()
-        if not text:
+        if not text or "_" in text:  # JavaScript's Number() knows no digit separators
             return raw
         try:
             return int(text)
@@ -82,7 +83,7 @@ def _coerce_scalar(kind: str | None, raw: str) -> Any:
     return raw
 
 
-def _coercer(schema: Mapping[str, Any]) -> Any:
+def _coercer(schema: Mapping[str, Any]) -> Callable[[list[str]], Any]:
     kind = schema.get("type")
     if kind == "array":
         item_kind = (schema.get("items") or {}).get("type")
@@ -108,7 +109,6 @@ class Operation:
     __slots__ = (
         "body_check",
         "body_required",
-        "has_body_schema",
         "method",
         "operation_id",
         "params",
@@ -137,7 +137,6 @@ class Operation:
             if p.get("in") == "query"
         )
         body = raw.get("requestBody")
-        self.has_body_schema = body is not None
         self.body_required = bool(body and body.get("required"))
         self.body_check: Check | None = None
         if body is not None:
@@ -179,7 +178,7 @@ class Operation:
 
 
 class Router:
-    """Literal paths first, then templates with one ``{id}`` segment.
+    """Literal paths first, then templates with one parameter segment (``{id}``).
 
     Matching is two dict lookups, and literal routes such as
     ``/api/v2/campaigns/analytics`` beat ``/api/v2/campaigns/{id}`` for the same
@@ -199,7 +198,8 @@ class Router:
             if len(params) != 1:
                 raise ValueError(f"unsupported path template {op.path}")
             self._param_positions.add(params[0])
-            self._templated[(op.method, op.path)] = op
+            segments[params[0]] = _SLOT
+            self._templated[(op.method, "/".join(segments))] = op
 
     def match(self, method: str, path: str) -> tuple[Operation, str | None] | None:
         op = self._literal.get((method, path))
@@ -209,7 +209,7 @@ class Router:
         for pos in self._param_positions:
             if pos < len(segments) and segments[pos]:
                 value = segments[pos]
-                segments[pos] = "{id}"
+                segments[pos] = _SLOT
                 op = self._templated.get((method, "/".join(segments)))
                 segments[pos] = value
                 if op is not None:
