@@ -5,7 +5,7 @@
 ...         print(campaign.name, campaign.status)
 """
 
-from ._bulk import BulkJob, BulkResult, Failure, Progress, run_bulk
+from ._bulk import BulkJob, BulkResult, Failure, Progress
 from ._client import DEFAULT_BASE_URL, AsyncInstantly
 from ._exceptions import (
     APIConnectionError,
@@ -65,5 +65,4 @@ __all__ = [
     "Subsequence",
     "UnprocessableEntityError",
     "__version__",
-    "run_bulk",
 ]

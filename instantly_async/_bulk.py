@@ -26,7 +26,7 @@ import attrs
 
 from ._exceptions import InvalidArgumentError
 
-__all__ = ["BulkJob", "BulkResult", "Failure", "Progress", "run_bulk"]
+__all__ = ["BulkJob", "BulkResult", "Failure", "Progress"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,7 +101,11 @@ async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[T, Non
 
 
 class BulkJob(Generic[T, R]):
-    """A bulk job: ``await job`` runs it and returns its :class:`BulkResult`.
+    """Run ``operation`` over ``items`` (any iterable or async iterable).
+
+    ``await BulkJob(client.campaigns.pause, ids)`` runs the job and returns its
+    :class:`BulkResult`; one item's failure never stops the others unless
+    ``stop_on_error`` is set.
 
     With ``keep_values=False`` the result pairs each succeeded item with
     ``None`` instead of the operation's return value, so a job over a long
@@ -224,30 +228,3 @@ class BulkJob(Generic[T, R]):
                 elapsed=time.monotonic() - start,
             )
         )
-
-
-def run_bulk(
-    operation: Callable[[T], Awaitable[R]],
-    items: Iterable[T] | AsyncIterable[T],
-    *,
-    concurrency: int = 16,
-    stop_on_error: bool = False,
-    on_progress: Callable[[Progress], Any] | None = None,
-    total: int | None = None,
-    keep_values: bool = True,
-) -> BulkJob[T, R]:
-    """Run ``operation`` over ``items`` (any iterable or async iterable).
-
-    ``await run_bulk(client.campaigns.pause, ids)`` returns a
-    :class:`BulkResult`; one item's failure never stops the others unless
-    ``stop_on_error`` is set.
-    """
-    return BulkJob(
-        operation,
-        items,
-        concurrency=concurrency,
-        stop_on_error=stop_on_error,
-        on_progress=on_progress,
-        total=total,
-        keep_values=keep_values,
-    )

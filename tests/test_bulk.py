@@ -11,8 +11,14 @@ from typing import Any
 
 import pytest
 
-from instantly_async import AsyncInstantly, CampaignStatus, NotFoundError, RetryPolicy
-from instantly_async._bulk import BulkJob, Progress, run_bulk
+from instantly_async import (
+    AsyncInstantly,
+    BulkJob,
+    CampaignStatus,
+    NotFoundError,
+    Progress,
+    RetryPolicy,
+)
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
@@ -152,7 +158,7 @@ async def test_the_runner_takes_any_async_operation() -> None:
             raise ValueError("three")
         return x * x
 
-    result = await run_bulk(square, range(6), concurrency=2)
+    result = await BulkJob(square, range(6), concurrency=2)
     assert sorted(result.succeeded) == [(0, 0), (1, 1), (2, 4), (4, 16), (5, 25)]
     assert [(f.item, str(f.error)) for f in result.failed] == [(3, "three")]
 
@@ -160,17 +166,17 @@ async def test_the_runner_takes_any_async_operation() -> None:
         for i in range(5):
             yield i
 
-    streamed = await run_bulk(square, gen(), concurrency=3)
+    streamed = await BulkJob(square, gen(), concurrency=3)
     assert len(streamed.succeeded) == 4 and streamed.total == 5
 
-    job: BulkJob[int, int] = run_bulk(square, [1])
+    job: BulkJob[int, int] = BulkJob(square, [1])
     await job
     with pytest.raises(RuntimeError, match="once"):
         await job
     from instantly_async import InvalidArgumentError
 
     with pytest.raises(InvalidArgumentError, match="concurrency"):
-        run_bulk(square, [1], concurrency=0)
+        BulkJob(square, [1], concurrency=0)
 
 
 async def test_streaming_a_listing_into_a_job_keeps_memory_flat() -> None:

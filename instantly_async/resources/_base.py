@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .._bulk import BulkJob, Progress
 from .._converter import structure
 from .._exceptions import InvalidArgumentError
 from .._pagination import AsyncPaginator
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from .._client import AsyncInstantly
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Enough requests in flight to reach 100/s at up to ~300 ms of latency; the
 # rate limiter, not this number, sets the pace.
@@ -93,3 +95,53 @@ def target_ids(targets: Iterable[Any] | AsyncIterable[Any]) -> Iterable[Any] | A
 async def _async_ids(targets: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
     async for target in targets:
         yield getattr(target, "id", target)
+
+
+class BulkOperation(Generic[R]):
+    """Declares ``<operation>_many`` from a resource's single-item operation.
+
+    ``pause_many = BulkOperation(pause)`` in a resource class gives
+    ``client.campaigns.pause_many(targets, ...)``, a :class:`BulkJob` over
+    ``pause``.  ``targets`` may be any iterable or async iterable of ids or
+    models, a listing included (streamed, never held whole); every target
+    ends up in the result, by id, as succeeded (with the returned model unless
+    ``keep_values`` is false), failed or not attempted.
+    """
+
+    def __init__(self, operation: Callable[[Any, Any], Awaitable[R]]) -> None:
+        self._operation = operation
+        self.__doc__ = f"Run ``{operation.__name__}`` over many targets as one bulk job."
+
+    def __get__(self, resource: Any, owner: type | None = None) -> BoundBulkOperation[R]:
+        return BoundBulkOperation(self._operation, resource)
+
+
+class BoundBulkOperation(Generic[R]):
+    __slots__ = ("_operation", "_resource")
+
+    def __init__(self, operation: Callable[[Any, Any], Awaitable[R]], resource: Any) -> None:
+        self._operation = operation
+        self._resource = resource
+
+    def __call__(
+        self,
+        targets: Iterable[Any] | AsyncIterable[Any],
+        *,
+        concurrency: int = DEFAULT_BULK_CONCURRENCY,
+        stop_on_error: bool = False,
+        on_progress: Callable[[Progress], Any] | None = None,
+        keep_values: bool = True,
+    ) -> BulkJob[str, R]:
+        operation, resource = self._operation, self._resource
+
+        async def one(target_id: str) -> R:
+            return await operation(resource, target_id)
+
+        return BulkJob(
+            one,
+            target_ids(targets),
+            concurrency=concurrency,
+            stop_on_error=stop_on_error,
+            on_progress=on_progress,
+            keep_values=keep_values,
+        )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
 
 import attrs
 
-from .._bulk import BulkJob, Progress
 from .._exceptions import InvalidArgumentError
 from .._pagination import AsyncPaginator
 from .._params import (
@@ -41,7 +40,7 @@ from ..models import (
     SortOrder,
     StepAnalytics,
 )
-from ._base import DEFAULT_BULK_CONCURRENCY, Resource, target_ids
+from ._base import BulkOperation, Resource
 
 CampaignRef = str | Campaign | HasId
 _PATH = "/api/v2/campaigns"
@@ -423,52 +422,6 @@ class Campaigns(Resource):
             safe_to_retry=True,
         )
 
-    def pause_many(
-        self,
-        targets: Iterable[CampaignRef] | AsyncIterable[CampaignRef],
-        *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        stop_on_error: bool = False,
-        on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
-    ) -> BulkJob[str, Campaign]:
-        """Pause many campaigns: ``result = await client.campaigns.pause_many(ids)``.
-
-        ``targets`` may be any iterable or async iterable of ids or models,
-        a listing included (it is streamed, never held whole).  Every target
-        ends up in the result, by id, as succeeded (with the returned
-        model unless ``keep_values`` is false), failed or not attempted.
-        """
-        return BulkJob(
-            self.pause,
-            target_ids(targets),
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            on_progress=on_progress,
-            keep_values=keep_values,
-        )
-
-    def activate_many(
-        self,
-        targets: Iterable[CampaignRef] | AsyncIterable[CampaignRef],
-        *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        stop_on_error: bool = False,
-        on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
-    ) -> BulkJob[str, Campaign]:
-        """Activate many campaigns: ``result = await client.campaigns.activate_many(ids)``.
-
-        ``targets`` may be any iterable or async iterable of ids or models,
-        a listing included (it is streamed, never held whole).  Every target
-        ends up in the result, by id, as succeeded (with the returned
-        model unless ``keep_values`` is false), failed or not attempted.
-        """
-        return BulkJob(
-            self.activate,
-            target_ids(targets),
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            on_progress=on_progress,
-            keep_values=keep_values,
-        )
+    # Bulk jobs: ``await client.campaigns.pause_many(ids_or_a_listing)``.
+    pause_many = BulkOperation(pause)
+    activate_many = BulkOperation(activate)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import Mapping
 from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
 
-from .._bulk import BulkJob, Progress
 from .._exceptions import InvalidArgumentError
 from .._open_enum import known_values
 from .._pagination import AsyncPaginator
@@ -36,7 +35,7 @@ from ..models import (
     SubsequenceAnalytics,
     SubsequenceStepAnalytics,
 )
-from ._base import DEFAULT_BULK_CONCURRENCY, Resource, target_ids
+from ._base import BulkOperation, Resource
 from ._campaigns import CampaignRef
 
 SubsequenceRef = str | Subsequence | HasId
@@ -218,77 +217,7 @@ class Subsequences(Resource):
             "GET", path, list[SubsequenceStepAnalytics], params=params, safe_to_retry=True
         )
 
-    def pause_many(
-        self,
-        targets: Iterable[SubsequenceRef] | AsyncIterable[SubsequenceRef],
-        *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        stop_on_error: bool = False,
-        on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
-    ) -> BulkJob[str, Subsequence]:
-        """Pause many subsequences: ``result = await client.subsequences.pause_many(ids)``.
-
-        ``targets`` may be any iterable or async iterable of ids or models,
-        a listing included (it is streamed, never held whole).  Every target
-        ends up in the result, by id, as succeeded (with the returned
-        model unless ``keep_values`` is false), failed or not attempted.
-        """
-        return BulkJob(
-            self.pause,
-            target_ids(targets),
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            on_progress=on_progress,
-            keep_values=keep_values,
-        )
-
-    def resume_many(
-        self,
-        targets: Iterable[SubsequenceRef] | AsyncIterable[SubsequenceRef],
-        *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        stop_on_error: bool = False,
-        on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
-    ) -> BulkJob[str, Subsequence]:
-        """Resume many subsequences: ``result = await client.subsequences.resume_many(ids)``.
-
-        ``targets`` may be any iterable or async iterable of ids or models,
-        a listing included (it is streamed, never held whole).  Every target
-        ends up in the result, by id, as succeeded (with the returned
-        model unless ``keep_values`` is false), failed or not attempted.
-        """
-        return BulkJob(
-            self.resume,
-            target_ids(targets),
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            on_progress=on_progress,
-            keep_values=keep_values,
-        )
-
-    def delete_many(
-        self,
-        targets: Iterable[SubsequenceRef] | AsyncIterable[SubsequenceRef],
-        *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        stop_on_error: bool = False,
-        on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
-    ) -> BulkJob[str, Subsequence]:
-        """Delete many subsequences: ``result = await client.subsequences.delete_many(ids)``.
-
-        ``targets`` may be any iterable or async iterable of ids or models,
-        a listing included (it is streamed, never held whole).  Every target
-        ends up in the result, by id, as succeeded (with the returned
-        model unless ``keep_values`` is false), failed or not attempted.
-        """
-        return BulkJob(
-            self.delete,
-            target_ids(targets),
-            concurrency=concurrency,
-            stop_on_error=stop_on_error,
-            on_progress=on_progress,
-            keep_values=keep_values,
-        )
+    # Bulk jobs: ``await client.subsequences.pause_many(ids_or_a_listing)``.
+    pause_many = BulkOperation(pause)
+    resume_many = BulkOperation(resume)
+    delete_many = BulkOperation(delete)

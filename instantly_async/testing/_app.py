@@ -123,7 +123,7 @@ class Pipeline:
         if tasks:
             await asyncio.wait(tasks)
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         task = asyncio.current_task()
         if task is None:  # pragma: no cover - aiohttp always runs handlers in a task
             return await self._handle(request)
@@ -133,7 +133,7 @@ class Pipeline:
         finally:
             self._inflight.discard(task)
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         stats = self._stats
         stats.requests += 1
         method = request.method
@@ -150,8 +150,9 @@ class Pipeline:
         wait = self._faults.latency + (delay or 0.0)
 
         query: dict[str, list[str]] = {}
-        for key, value in request.query.items():
-            query.setdefault(key, []).append(value)
+        if request.query_string:
+            for key, value in request.query.items():
+                query.setdefault(key, []).append(value)
         record = RecordedRequest(
             method=method,
             path=path,
@@ -187,7 +188,7 @@ class Pipeline:
 
     # -- stages --------------------------------------------------------------------------
 
-    def _admit(self, request: web.Request) -> web.Response | None:
+    def _admit(self, request: web.BaseRequest) -> web.Response | None:
         """Rate limit, then API key: the answer that stops the request, if any."""
         settings = self._settings
         limiter = settings.limiter
@@ -209,7 +210,7 @@ class Pipeline:
         extra = None if retry_after is None else {"Retry-After": f"{retry_after:g}"}
         return _json_response(429, envelope(429, _RATE_LIMITED_MESSAGE), extra)
 
-    def _parse_body(self, request: web.Request, raw: bytes) -> Any:
+    def _parse_body(self, request: web.BaseRequest, raw: bytes) -> Any:
         """Fastify's content-type parsing: what the handler sees as ``request.body``."""
         if request.method not in _BODY_METHODS:
             return ABSENT
@@ -238,7 +239,7 @@ class Pipeline:
         self,
         op: Operation,
         item_id: str | None,
-        request: web.Request,
+        request: web.BaseRequest,
         record: RecordedRequest,
         query: dict[str, list[str]],
     ) -> Reply:
@@ -272,7 +273,7 @@ class Pipeline:
             return Reply(500, envelope(500, "Internal Server Error"))
 
     def _fault_response(
-        self, request: web.Request, record: RecordedRequest, fault: Fault
+        self, request: web.BaseRequest, record: RecordedRequest, fault: Fault
     ) -> web.Response:
         if fault.action == "drop":
             record.dropped = True
