@@ -7,6 +7,7 @@
 
 from ._bulk import BulkJob, BulkResult, Failure, Progress
 from ._client import DEFAULT_BASE_URL, AsyncInstantly
+from ._converter import to_dict
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -65,4 +66,5 @@ __all__ = [
     "Subsequence",
     "UnprocessableEntityError",
     "__version__",
+    "to_dict",
 ]

@@ -217,8 +217,9 @@ def structure(data: Any, cls: type[T], *, method: str, path: str) -> T:
     ) from None
 
 
-def unstructure(value: Any) -> Any:
-    return converter.unstructure(value)
+def to_dict(model: Any) -> Any:
+    """A model as the API's JSON (keys as the API names them, fields left at None omitted)."""
+    return converter.unstructure(model)
 
 
 def _preview(data: Any) -> str:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import quote
 
-from ._converter import unstructure
+from ._converter import to_dict
 from ._exceptions import InvalidArgumentError
 
 E = TypeVar("E", bound=enum.Enum)
@@ -120,7 +120,7 @@ def date_param(value: date | str | None, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return str(unstructure(value))
+        return str(to_dict(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -154,7 +154,7 @@ def query(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
 
 def body(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON body of the fields the caller passed; ``None`` stays as ``null``."""
-    return {k: unstructure(v) for k, v in fields.items() if v is not NOT_GIVEN}
+    return {k: to_dict(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
 def string_list(value: Iterable[str], name: str) -> list[str]:

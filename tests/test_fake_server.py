@@ -1115,7 +1115,9 @@ async def test_request_log_and_stats() -> None:
         aiohttp.ClientSession(headers={"Authorization": "Bearer test-key"}) as session,
     ):
         async with session.post(
-            base_url + "/api/v2/campaigns?x=1&x=2", json=campaign_body(), headers={"X-Trace": "t1"}
+            base_url + "/api/v2/campaigns?x=1&x=2",
+            json=campaign_body(sequences=steps(False)),
+            headers={"X-Trace": "t1"},
         ) as r:
             assert r.status == 200
         record = fake.requests[-1]
@@ -1128,7 +1130,10 @@ async def test_request_log_and_stats() -> None:
             record.headers["x-trace"] == "t1"
             and record.headers["AUTHORIZATION"] == "Bearer test-key"
         )
-        assert json.loads(record.body) == record.json and record.json["name"] == "Launch"
+        # Exactly what the client sent, without the defaults the server filled in.
+        assert record.json == campaign_body(sequences=steps(False))
+        stored = next(iter(fake.campaigns.values()))
+        assert stored["sequences"][0]["steps"][0]["delay_unit"] == "days"
         assert record.operation_id == "createCampaign" and record.status == 200
         for _ in range(4):
             async with session.get(base_url + "/api/v2/campaigns") as r:

@@ -245,8 +245,9 @@ class Pipeline:
     ) -> Reply:
         validate = self._settings.validate
         try:
+            # record.json re-parses the raw bytes on demand: this object is about
+            # to gain schema defaults and become part of the stored record.
             body = self._parse_body(request, record.body)
-            record._set_json(None if body is ABSENT else body)
             # Fastify validates params, then body, then querystring.
             if validate and op.body_check is not None:
                 if body is ABSENT:

@@ -44,9 +44,6 @@ class RecordedRequest:
                 self._json = None
         return self._json
 
-    def _set_json(self, value: Any) -> None:
-        self._json = value
-
     def __repr__(self) -> str:
         query = "&".join(f"{k}={v}" for k, vs in self.query.items() for v in vs)
         target = f"{self.path}?{query}" if query else self.path
