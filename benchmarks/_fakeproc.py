@@ -9,13 +9,18 @@ them a server route:
   count against the fake's rate limit);
 * on SIGTERM/SIGINT it prints the fake's own ``FakeStats`` as one JSON line
   (``stats {...}``), so 429s are counted where they are produced.
+
+It also stops when its stdin closes, so it cannot outlive a harness that was
+killed before it could stop it by pid.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import signal
 import sys
 
@@ -36,7 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed-campaigns", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--ids-file", default=None)
+    parser.add_argument("--watch-stdin", action="store_true", help="stop when stdin closes")
     return parser
+
+
+def _write_ids(path: str, ids: list[str]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.writelines(f"{i}\n" for i in ids)
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -46,12 +57,20 @@ async def _serve(args: argparse.Namespace) -> None:
     fake.faults.latency = args.latency
     seeded = fake.seed_campaigns(args.seed_campaigns) if args.seed_campaigns else []
     if args.ids_file:
-        with open(args.ids_file, "w", encoding="utf-8") as out:
-            out.writelines(f"{c['id']}\n" for c in seeded)
+        _write_ids(args.ids_file, [c["id"] for c in seeded])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    if args.watch_stdin:
+        stdin = sys.stdin.fileno()
+
+        def on_stdin() -> None:
+            if not os.read(stdin, 4096):  # EOF: the harness is gone
+                loop.remove_reader(stdin)
+                stop.set()
+
+        loop.add_reader(stdin, on_stdin)
     async with fake.run("127.0.0.1", args.port) as base_url:
         print(f"listening on {base_url}", flush=True)
         await stop.wait()
@@ -61,7 +80,8 @@ async def _serve(args: argparse.Namespace) -> None:
         "rate_limited": stats.rate_limited,
         "by_status": {str(k): v for k, v in stats.by_status.items()},
     }
-    print("stats " + json.dumps(summary), flush=True)
+    with contextlib.suppress(BrokenPipeError):  # the harness may be gone
+        print("stats " + json.dumps(summary), flush=True)
 
 
 def main() -> int:

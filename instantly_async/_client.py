@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
+from yarl import URL
 
 from ._exceptions import InvalidArgumentError
 from ._params import NOT_GIVEN, NotGiven
@@ -50,7 +52,8 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
             "base_url uses plain http to a non-loopback host, which would send the API key "
             "unencrypted; use https, or pass allow_insecure_http=True if you really mean it"
         )
-    return base_url.rstrip("/")
+    # Encoded once here (IDNA host, percent-escapes), so requests can skip it.
+    return str(URL(base_url.rstrip("/")))
 
 
 class AsyncInstantly:
@@ -151,7 +154,7 @@ class AsyncInstantly:
         clone._init_resources()
         return clone
 
-    async def request(
+    def request(
         self,
         method: str,
         path: str,
@@ -159,13 +162,15 @@ class AsyncInstantly:
         params: Any = None,
         body: Any = None,
         safe_to_retry: bool,
-    ) -> Any:
-        """Send one API request through the client's pacing and retries.
+    ) -> Coroutine[Any, Any, Any]:
+        """Send one API request through the client's pacing and retries: ``await`` it.
 
-        Returns the decoded JSON.  For endpoints this SDK does not wrap yet;
-        ``path`` starts with ``/api/v2/`` and must already be escaped.
+        Resolves to the decoded JSON.  For endpoints this SDK does not wrap
+        yet; ``path`` starts with ``/api/v2/`` and must already be escaped.
         """
-        return await self._transport.request(
+        # A plain function handing back the transport's coroutine: one coroutine
+        # less on every call the SDK makes.
+        return self._transport.request(
             method,
             path,
             params=params,

@@ -27,6 +27,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._codegen import json_key, make_structure_fn
 from ._exceptions import APIResponseValidationError
 from ._open_enum import OpenIntEnum, OpenStrEnum
 
@@ -34,6 +35,11 @@ T = TypeVar("T")
 
 
 def _parse_datetime(value: Any, _type: Any) -> datetime:
+    if value.__class__ is str:
+        try:  # Python 3.11+ reads a trailing "Z" itself: one call for the common case
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -70,9 +76,9 @@ def _enum_value(value: Any) -> Any:
 
 def _renames(cls: type) -> dict[str, Any]:
     return {
-        a.name: override(rename=a.name[:-1])
+        a.name: override(rename=json_key(a.name))
         for a in attrs.fields(cls)
-        if a.name.endswith("_") and not a.name.startswith("_")
+        if json_key(a.name) != a.name
     }
 
 
@@ -91,7 +97,6 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook(date, _parse_date)
     conv.register_unstructure_hook(datetime, _format_datetime)
     conv.register_unstructure_hook(date, date.isoformat)
-    # Enum-typed fields may hold a raw value (e.g. a custom CRM label's number).
     # Enum-typed fields may hold a raw value (e.g. a custom CRM label's number).
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_value
@@ -191,6 +196,12 @@ def _speed_up(conv: cattrs.Converter) -> cattrs.Converter:
     # calling the class: register on the bases so every subclass gets the hook.
     conv.register_structure_hook(OpenIntEnum, _structure_open_enum)
     conv.register_structure_hook(OpenStrEnum, _structure_open_enum)
+    conv.register_structure_hook_factory(
+        attrs.has,
+        lambda cls: (
+            make_structure_fn(conv, cls) or make_dict_structure_fn(cls, conv, **_renames(cls))
+        ),
+    )
     return conv
 
 
@@ -199,10 +210,16 @@ converter = _speed_up(_configure(cattrs.Converter(detailed_validation=False)))
 _detailed = _configure(cattrs.Converter(detailed_validation=True))
 
 
+_hooks: dict[Any, Callable[[Any, Any], Any]] = {}
+
+
 def structure(data: Any, cls: type[T], *, method: str, path: str) -> T:
     """Structure a decoded response, turning any failure into APIResponseValidationError."""
+    hook = _hooks.get(cls)
+    if hook is None:  # the converter's dispatch, once per response type
+        hook = _hooks[cls] = converter.get_structure_hook(cls)
     try:
-        return converter.structure(data, cls)
+        return hook(data, cls)  # type: ignore[no-any-return]
     except Exception:
         pass
     message = "the response does not match the documented shape"

@@ -7,6 +7,7 @@ with a message that names the argument.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Final, Protocol, TypeVar
@@ -54,9 +55,15 @@ _FORBIDDEN_IN_ID = frozenset("/?#\\%")
 MAX_ID_LENGTH = 256
 
 
+# Ids as the API issues them (UUIDs): nothing to check further, nothing to escape.
+_PLAIN_ID = re.compile(rf"[A-Za-z0-9_~-][A-Za-z0-9._~-]{{0,{MAX_ID_LENGTH - 1}}}")
+
+
 def path_id(value: str | HasId, name: str) -> str:
     """A resource id, checked and escaped for use as one path segment."""
     raw = value if isinstance(value, str) else getattr(value, "id", None)
+    if isinstance(raw, str) and _PLAIN_ID.fullmatch(raw):
+        return raw
     if not isinstance(raw, str):
         raise InvalidArgumentError(
             f"{name} must be a string id or an object with an 'id', got {type(value).__name__}"

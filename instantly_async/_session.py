@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
+from yarl import URL
 
 from ._ratelimit import RateLimit, RateLimiter
 
@@ -150,6 +151,13 @@ class SessionManager:
             )
         return timeout
 
+    def must_wait(self) -> bool:
+        """False when a request may go at once: no limiter and no 429 pause (no await needed)."""
+        self._bind()
+        return self._limiter is not None or (
+            self._not_before > 0.0 and self._not_before > self._loop.time()  # type: ignore[union-attr]
+        )
+
     async def pace(self) -> None:
         """Wait out any 429 pause, then for a rate-limit slot (outside any request timeout)."""
         self._bind()
@@ -171,7 +179,7 @@ class SessionManager:
     async def send(
         self,
         method: str,
-        url: str,
+        url: URL,
         *,
         params: Any,
         data: bytes | None,

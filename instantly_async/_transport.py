@@ -13,6 +13,8 @@ import logging
 import time
 from typing import Any
 
+from yarl import URL
+
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -60,7 +62,9 @@ class Transport:
         ``body`` None sends no body and no Content-Type: the vendor (Fastify)
         rejects an empty body declared as JSON.
         """
-        url = self.base_url + path
+        # Ids in ``path`` are already escaped and base_url was normalised once,
+        # so yarl need not re-encode the whole URL on every request.
+        url = URL(self.base_url + path, encoded=True)
         if body is None:
             data, headers = None, self._headers
         else:
@@ -69,7 +73,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            await sessions.pace()
+            if sessions.must_wait():
+                await sessions.pace()
             started = time.monotonic()
             try:
                 raw = await sessions.send(
@@ -112,8 +117,9 @@ class Transport:
                 # An empty 200 is a cut-short body like any other, not "no content".
                 if raw.body:
                     try:
-                        return _loads(raw.body)
-                    except ValueError:
+                        # JSON is UTF-8 (RFC 8259); decoding here skips json's encoding sniffing.
+                        return _loads(raw.body.decode())
+                    except ValueError:  # UnicodeDecodeError included
                         pass
                 # A cut-short body is usually transient; only a safe operation may try again.
                 if safe_to_retry and attempt <= retry.max_retries:

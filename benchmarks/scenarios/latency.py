@@ -1,0 +1,61 @@
+"""Latency: with 20 ms per request, does concurrency 64 buy 64 / 0.020 = 3,200 req/s?
+
+Measures how well a client keeps its requests in flight (no head-of-line
+blocking, no serialisation on a lock, pooled connections) when the server is
+slow rather than busy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from .._clients import Pause, pause_client
+from .._config import Config
+from .._load import interleaved, warm_up
+from .._report import Results
+from .._server import fake_server
+
+NAME = "3. latency (20 ms per request, concurrency 64)"
+LATENCY = 0.020
+CONCURRENCY = 64
+COUNT = 2_000
+IDEAL_RPS = CONCURRENCY / LATENCY
+CLIENTS = ("sdk", "raw")
+
+
+async def run(cfg: Config, results: Results) -> None:
+    count = cfg.n(COUNT)
+    with fake_server(seed=count, latency=LATENCY) as server:
+        for i in range(cfg.runs):
+            async with contextlib.AsyncExitStack() as stack:
+                ops: dict[str, Pause] = {}
+                for kind in cfg.order(CLIENTS, i):
+                    ops[kind] = await stack.enter_async_context(pause_client(kind, server.base_url))
+                    await warm_up(ops[kind], server.ids, CONCURRENCY)
+                # Two blocks per client: long enough that ramp-up and drain stay small.
+                measured = await interleaved(
+                    ops,
+                    server.ids,
+                    count=count,
+                    concurrency=CONCURRENCY,
+                    block=count // 2,
+                    timeout=120,
+                )
+            for kind, res in measured.items():
+                results.row(NAME, f"{count:,} pauses", kind).add(
+                    **{
+                        "req/s": res.rps,
+                        "ideal req/s": IDEAL_RPS,
+                        "x ideal": res.rps / IDEAL_RPS,
+                        "cpu us/req": res.cpu_us_per_request,
+                    }
+                )
+    for kind in CLIENTS:
+        frac = results.row(NAME, f"{count:,} pauses", kind).median("x ideal")
+        if kind == "sdk":
+            results.target("latency: sdk achieved / ideal", frac, ">= 0.90", frac >= 0.90)
+        else:
+            results.notes.append(
+                f"latency: raw aiohttp reaches {frac:.0%} of concurrency/latency on this machine "
+                "(the ceiling the fake and the loopback allow)"
+            )
