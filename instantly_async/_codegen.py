@@ -80,13 +80,21 @@ class _Writer:
                 return f"{self.bind('model', lambda v, _: conv.structure(v, t))}({var}, None)"
             return f"{self.bind('model', self.conv.get_structure_hook(t))}({var}, None)"
         origin, args = typing.get_origin(t), typing.get_args(t)
+        # Empty lists and objects are common in responses, and a comprehension
+        # costs a function call even when it has nothing to do.
         if origin is list and len(args) == 1:
             item = f"_e{next(self._ids)}"
-            return f"[{self.expr(args[0], item)} for {item} in {var}]"
+            return (
+                f"([] if {var}.__class__ is list and not {var} else "
+                f"[{self.expr(args[0], item)} for {item} in {var}])"
+            )
         if origin is dict and len(args) == 2:
             k, v = f"_k{next(self._ids)}", f"_v{next(self._ids)}"
             pair = f"{self.expr(args[0], k)}: {self.expr(args[1], v)}"
-            return f"{{{pair} for {k}, {v} in {var}.items()}}"
+            return (
+                f"({{}} if {var}.__class__ is dict and not {var} else "
+                f"{{{pair} for {k}, {v} in {var}.items()}})"
+            )
         hook = self.bind("hook", self.conv.get_structure_hook(t))
         return f"{hook}({var}, {self.bind('type', t)})"
 

@@ -9,6 +9,7 @@ aiohttp's "Event loop is closed" some time later.
 from __future__ import annotations
 
 import asyncio
+import collections
 from typing import Any
 
 import aiohttp
@@ -88,6 +89,55 @@ def _classify(exc: BaseException) -> AttemptError:
     return AttemptError(f"connection error: {type(exc).__name__}", phase=_SENT, timeout=False)
 
 
+class Gate:
+    """At most ``size`` holders at once, served first come, first served.
+
+    What ``asyncio.Semaphore`` does, minus its cost on the uncontended path
+    (several Python calls per request, about 1.5% of the SDK's CPU per call):
+    entering is a counter decrement when a slot is free.  A freed slot is
+    handed straight to the oldest waiter, so no newcomer can overtake it.
+    """
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    @property
+    def free(self) -> int:
+        """Slots nobody holds (a slot handed to a waiter is held)."""
+        return self._free
+
+    def try_enter(self) -> bool:
+        if self._free and not self._waiters:
+            self._free -= 1
+            return True
+        return False
+
+    async def enter(self) -> None:
+        """Wait for a slot (call only after ``try_enter`` said no)."""
+        if self.try_enter():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.leave()  # the slot was handed over just as we were cancelled: pass it on
+            raise
+
+    def leave(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():  # skip waiters cancelled while queued
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
 class SessionManager:
     """Owns (or borrows) one ``aiohttp.ClientSession`` and sends single attempts."""
 
@@ -115,7 +165,7 @@ class SessionManager:
         self._connections = max_connections
         self._rate_limit = rate_limit
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._gate: asyncio.Semaphore | None = None
+        self._gate: Gate | None = None
         self._limiter: RateLimiter | None = None
         self._not_before = 0.0
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
@@ -126,7 +176,7 @@ class SessionManager:
             self._loop = loop
             # Our own gate, taken before aiohttp's timeout starts: aiohttp counts
             # the wait for a pooled connection against the request timeout.
-            self._gate = asyncio.Semaphore(self._connections)
+            self._gate = Gate(self._connections)
             if self._rate_limit is not None:
                 self._limiter = RateLimiter(self._rate_limit)
             if self._session is None:
@@ -190,24 +240,27 @@ class SessionManager:
         gate = self._gate
         assert gate is not None
         failure: AttemptError | None = None
-        async with gate:
-            try:
-                async with session.request(
-                    method,
-                    url,
-                    params=params,
-                    data=data,
-                    headers=headers,
-                    # Without a body aiohttp would still declare one as
-                    # application/octet-stream, which the API refuses.
-                    skip_auto_headers=_NO_AUTO_CONTENT_TYPE if data is None else None,
-                    timeout=self._timeout(timeout),
-                    allow_redirects=False,
-                ) as resp:
-                    body = await resp.read()
-                    return RawResponse(resp.status, resp.reason, resp.headers, body)
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
-                failure = _classify(exc)
+        if not gate.try_enter():
+            await gate.enter()
+        try:
+            async with session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                # Without a body aiohttp would still declare one as
+                # application/octet-stream, which the API refuses.
+                skip_auto_headers=_NO_AUTO_CONTENT_TYPE if data is None else None,
+                timeout=self._timeout(timeout),
+                allow_redirects=False,
+            ) as resp:
+                body = await resp.read()
+                return RawResponse(resp.status, resp.reason, resp.headers, body)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            failure = _classify(exc)
+        finally:
+            gate.leave()
         # Raised outside the except block so no aiohttp exception rides along
         # as __context__ (its repr may hold the Authorization header).
         raise failure

@@ -82,7 +82,7 @@ async def test_cancelling_at_random_points_leaks_nothing() -> None:
                         assert len(r.succeeded) + len(r.failed) + len(r.not_attempted) == len(ids)
                     await asyncio.sleep(0)
                     # Every connection slot is back and no SDK task is left running.
-                    assert sessions._gate is not None and sessions._gate._value == 8
+                    assert sessions._gate is not None and sessions._gate.free == 8
                     assert sdk_tasks() == []
                 connector = sessions._session.connector  # type: ignore[union-attr]
                 assert connector is not None and len(connector._acquired) == 0  # type: ignore[attr-defined]
