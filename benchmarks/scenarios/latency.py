@@ -50,12 +50,16 @@ async def run(cfg: Config, results: Results) -> None:
                         "cpu us/req": res.cpu_us_per_request,
                     }
                 )
-    for kind in CLIENTS:
-        frac = results.row(NAME, f"{count:,} pauses", kind).median("x ideal")
-        if kind == "sdk":
-            results.target("latency: sdk achieved / ideal", frac, ">= 0.90", frac >= 0.90)
-        else:
-            results.notes.append(
-                f"latency: raw aiohttp reaches {frac:.0%} of concurrency/latency on this machine "
-                "(the ceiling the fake and the loopback allow)"
+            results.row(NAME, f"{count:,} pauses", "sdk").add(
+                **{"x raw": measured["sdk"].rps / measured["raw"].rps}
             )
+    case = f"{count:,} pauses"
+    sdk, raw = (results.row(NAME, case, k).median("x ideal") for k in ("sdk", "raw"))
+    results.target(
+        "latency: sdk achieved / ideal",
+        sdk,
+        ">= 0.90",
+        sdk >= 0.90,
+        f"raw aiohttp reaches {raw:.2f} here (the ceiling this machine and the fake allow); "
+        f"sdk / raw = {results.row(NAME, case, 'sdk').median('x raw'):.2f}",
+    )
