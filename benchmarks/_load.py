@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ._clients import pause_client
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,24 @@ async def interleaved(
             cpu[kind] += res.cpu
         offset += block
     return {kind: LoadResult(done[kind], wall[kind], cpu[kind]) for kind in ops}
+
+
+async def race(
+    kinds: Sequence[str],
+    base_url: str,
+    ids: Sequence[str],
+    *,
+    count: int,
+    concurrency: int,
+    block: int,
+    timeout: float,
+) -> dict[str, LoadResult]:
+    """Open the pause clients ``kinds`` (in that order), warm each up, run ``interleaved``."""
+    async with contextlib.AsyncExitStack() as stack:
+        ops: dict[str, Callable[[str], Awaitable[Any]]] = {}
+        for kind in kinds:
+            ops[kind] = await stack.enter_async_context(pause_client(kind, base_url))
+            await warm_up(ops[kind], ids, concurrency)
+        return await interleaved(
+            ops, ids, count=count, concurrency=concurrency, block=block, timeout=timeout
+        )

@@ -17,8 +17,6 @@ converter, only to produce a message that names the failing field.
 from __future__ import annotations
 
 import enum
-import types
-import typing
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
@@ -117,85 +115,9 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     return conv
 
 
-_PRIMITIVES: tuple[type, ...] = (str, int, float, bool)
-
-
-def _optional_inner(t: Any) -> Any:
-    """``X`` for ``X | None`` (or ``Optional[X]``), else None."""
-    if typing.get_origin(t) not in (typing.Union, types.UnionType):
-        return None
-    args = typing.get_args(t)
-    if len(args) != 2 or type(None) not in args:
-        return None
-    return args[0] if args[1] is type(None) else args[1]
-
-
-def _fast_optional(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any]:
-    # Why: cattrs structures every ``X | None`` field through a generic hook that
-    # re-dispatches on ``X`` at every call; most Campaign fields are optional, and
-    # that lookup was the largest single cost of structuring one.  Resolving the
-    # hook of ``X`` once gives the same result (the same ``X(value)`` for
-    # primitives, the same hook otherwise) at a fraction of the cost.
-    inner = _optional_inner(t)
-    if inner in _PRIMITIVES:
-
-        def structure_optional_primitive(value: Any, _: Any) -> Any:
-            return None if value is None else inner(value)
-
-        return structure_optional_primitive
-    hook = conv.get_structure_hook(inner)
-
-    def structure_optional(value: Any, _: Any) -> Any:
-        return None if value is None else hook(value, inner)
-
-    return structure_optional
-
-
-def _structure_open_enum(value: Any, cls: Any) -> Any:
-    # Why: ``Enum(value)`` goes through EnumType.__call__ and Enum.__new__ in
-    # Python, whose first step is this very dict lookup.  A hit returns the same
-    # member; anything else (unhashable, unknown: a pseudo-member to mint) takes
-    # the real call, so the result is unchanged.
-    try:
-        member = cls._value2member_map_.get(value)
-    except TypeError:
-        member = None
-    return member if member is not None else cls(value)
-
-
-def _is_typed_list(t: Any) -> bool:
-    origin: Any = typing.get_origin(t)
-    args = typing.get_args(t)
-    return origin is list and len(args) == 1 and args[0] is not Any
-
-
-def _fast_list(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any]:
-    # Why: cattrs calls the element hook with two arguments even when that hook
-    # is just ``str(value)``; calling the type directly saves a frame per element.
-    elem = typing.get_args(t)[0]
-    hook = conv.get_structure_hook(elem)
-    if elem in _PRIMITIVES:
-
-        def structure_list_primitive(value: Any, _: Any) -> list[Any]:
-            return [elem(e) for e in value]
-
-        return structure_list_primitive
-
-    def structure_list(value: Any, _: Any) -> list[Any]:
-        return [hook(e, elem) for e in value]
-
-    return structure_list
-
-
 def _speed_up(conv: cattrs.Converter) -> cattrs.Converter:
-    conv.register_structure_hook_factory(
-        lambda t: _optional_inner(t) is not None, lambda t: _fast_optional(conv, t)
-    )
-    conv.register_structure_hook_factory(_is_typed_list, lambda t: _fast_list(conv, t))
-    # The open enums are int/str subclasses, which cattrs would structure by
-    # calling the class: register on the bases so every subclass gets the hook.
-    conv.register_structure_hook(OpenIntEnum, _structure_open_enum)
-    conv.register_structure_hook(OpenStrEnum, _structure_open_enum)
+    # Every model gets one flat generated function (see _codegen); whatever it
+    # cannot handle falls back to cattrs' own.
     conv.register_structure_hook_factory(
         attrs.has,
         lambda cls: (

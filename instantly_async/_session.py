@@ -203,8 +203,9 @@ class SessionManager:
 
     def must_wait(self) -> bool:
         """False when a request may go at once: no limiter and no 429 pause (no await needed)."""
-        self._bind()
-        return self._limiter is not None or (
+        # Plain state, no binding: ``send`` binds, and a pause is only ever set
+        # (by ``penalize``) once the loop is known.
+        return self._rate_limit is not None or (
             self._not_before > 0.0 and self._not_before > self._loop.time()  # type: ignore[union-attr]
         )
 

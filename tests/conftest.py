@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from instantly_async import AsyncInstantly, RetryPolicy
 from instantly_async.testing import FakeInstantly
@@ -73,3 +75,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _LEAKS:
         print("\nTHE API KEY LEAKED into test output:\n  " + "\n  ".join(_LEAKS))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@contextlib.asynccontextmanager
+async def serve_route(
+    method: str, path: str, handler: Callable[[web.Request], Any]
+) -> AsyncIterator[str]:
+    """A one-route aiohttp server on 127.0.0.1 for what the fake never does; yields its URL."""
+    app = web.Application()
+    app.router.add_route(method, path, handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

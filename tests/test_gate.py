@@ -11,7 +11,7 @@ from aiohttp import web
 from instantly_async import AsyncInstantly
 from instantly_async._session import Gate
 
-from .conftest import API_KEY
+from .conftest import API_KEY, serve_route
 
 
 async def _hold(gate: Gate, seconds: float, active: list[int], peak: list[int]) -> None:
@@ -123,25 +123,13 @@ async def test_client_never_has_more_requests_in_flight_than_connections() -> No
         active[0] -= 1
         return web.json_response({"ok": True})
 
-    app = web.Application()
-    app.router.add_post("/api/v2/anything", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with AsyncInstantly(
-            api_key=API_KEY,
-            base_url=f"http://127.0.0.1:{port}",
-            max_connections=3,
-            rate_limit=None,
-        ) as client:
-            calls = (
-                client.request("POST", "/api/v2/anything", safe_to_retry=True) for _ in range(40)
-            )
-            answers = await asyncio.gather(*calls)
-    finally:
-        await runner.cleanup()
+    async with (
+        serve_route("POST", "/api/v2/anything", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, max_connections=3, rate_limit=None
+        ) as client,
+    ):
+        calls = (client.request("POST", "/api/v2/anything", safe_to_retry=True) for _ in range(40))
+        answers = await asyncio.gather(*calls)
     assert answers == [{"ok": True}] * 40
     assert peak[0] == 3

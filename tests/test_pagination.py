@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 import tracemalloc
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from aiohttp import web
 from instantly_async import AsyncInstantly, InvalidArgumentError, Page
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, FAST_RETRY
+from .conftest import API_KEY, FAST_RETRY, serve_route
 
 
 def list_requests(fake: FakeInstantly) -> list[Any]:
@@ -142,20 +141,6 @@ async def test_out_of_range_limits_are_refused_before_any_request(
 # -- servers that misbehave in ways the fake never does ---------------------------------------
 
 
-async def serve(handler: Callable[[web.Request], Any]) -> AsyncIterator[str]:
-    app = web.Application()
-    app.router.add_get("/api/v2/campaigns", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-
-
 def campaign(i: int) -> dict[str, Any]:
     return {
         "id": f"c{i:04d}",
@@ -175,10 +160,12 @@ async def test_a_repeated_cursor_stops_the_listing(caplog: pytest.LogCaptureFixt
         # A broken server: page 2 hands back page 1's cursor.
         return web.json_response({"items": [campaign(len(calls))], "next_starting_after": "same"})
 
-    async for base in serve(handler):
-        async with AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client:
-            with caplog.at_level(logging.WARNING, "instantly_async"):
-                got = [c.id async for c in client.campaigns.list()]
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with caplog.at_level(logging.WARNING, "instantly_async"):
+            got = [c.id async for c in client.campaigns.list()]
     assert got == ["c0001", "c0002"]
     assert calls == [None, "same"]
     assert "a second time" in caplog.text
@@ -196,9 +183,11 @@ async def test_a_missing_or_empty_cursor_ends_the_listing(cursor: str | None) ->
             body["next_starting_after"] = cursor
         return web.json_response(body)
 
-    async for base in serve(handler):
-        async with AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client:
-            assert len([c async for c in client.campaigns.list()]) == 1
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        assert len([c async for c in client.campaigns.list()]) == 1
     assert calls == 1
 
 
@@ -208,12 +197,14 @@ async def test_a_list_body_of_the_wrong_shape_is_a_validation_error() -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.json_response([campaign(1)])
 
-    async for base in serve(handler):
-        async with AsyncInstantly(
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(
             api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
-        ) as client:
-            with pytest.raises(APIResponseValidationError, match="items"):
-                [c async for c in client.campaigns.list()]
+        ) as client,
+    ):
+        with pytest.raises(APIResponseValidationError, match="items"):
+            [c async for c in client.campaigns.list()]
 
 
 async def test_memory_stays_flat_however_many_items(

@@ -7,11 +7,8 @@ slow rather than busy.
 
 from __future__ import annotations
 
-import contextlib
-
-from .._clients import Pause, pause_client
 from .._config import Config
-from .._load import interleaved, warm_up
+from .._load import race
 from .._report import Results
 from .._server import fake_server
 
@@ -27,20 +24,16 @@ async def run(cfg: Config, results: Results) -> None:
     count = cfg.n(COUNT)
     with fake_server(seed=count, latency=LATENCY) as server:
         for i in range(cfg.runs):
-            async with contextlib.AsyncExitStack() as stack:
-                ops: dict[str, Pause] = {}
-                for kind in cfg.order(CLIENTS, i):
-                    ops[kind] = await stack.enter_async_context(pause_client(kind, server.base_url))
-                    await warm_up(ops[kind], server.ids, CONCURRENCY)
-                # Two blocks per client: long enough that ramp-up and drain stay small.
-                measured = await interleaved(
-                    ops,
-                    server.ids,
-                    count=count,
-                    concurrency=CONCURRENCY,
-                    block=count // 2,
-                    timeout=120,
-                )
+            # Two blocks per client: long enough that ramp-up and drain stay small.
+            measured = await race(
+                cfg.order(CLIENTS, i),
+                server.base_url,
+                server.ids,
+                count=count,
+                concurrency=CONCURRENCY,
+                block=count // 2,
+                timeout=120,
+            )
             for kind, res in measured.items():
                 results.row(NAME, f"{count:,} pauses", kind).add(
                     **{

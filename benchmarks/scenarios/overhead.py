@@ -10,11 +10,9 @@ alternating blocks of 500 requests (see ``_load.interleaved``).
 
 from __future__ import annotations
 
-import contextlib
-
-from .._clients import CLIENTS, Pause, pause_client
+from .._clients import CLIENTS
 from .._config import Config
-from .._load import interleaved, warm_up
+from .._load import race
 from .._report import Results
 from .._server import fake_server
 
@@ -29,21 +27,15 @@ async def run(cfg: Config, results: Results) -> None:
     with fake_server(seed=count) as server:
         for i in range(cfg.runs):
             for concurrency in CONCURRENCY:
-                async with contextlib.AsyncExitStack() as stack:
-                    ops: dict[str, Pause] = {}
-                    for kind in cfg.order(CLIENTS, i):
-                        ops[kind] = await stack.enter_async_context(
-                            pause_client(kind, server.base_url)
-                        )
-                        await warm_up(ops[kind], server.ids, concurrency)
-                    measured = await interleaved(
-                        ops,
-                        server.ids,
-                        count=count,
-                        concurrency=concurrency,
-                        block=cfg.n(BLOCK),
-                        timeout=600,
-                    )
+                measured = await race(
+                    cfg.order(CLIENTS, i),
+                    server.base_url,
+                    server.ids,
+                    count=count,
+                    concurrency=concurrency,
+                    block=cfg.n(BLOCK),
+                    timeout=600,
+                )
                 for kind, res in measured.items():
                     results.row(NAME, f"c={concurrency}", kind).add(
                         **{"req/s": res.rps, "cpu us/req": res.cpu_us_per_request}
