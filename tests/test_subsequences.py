@@ -216,6 +216,8 @@ async def test_sending_status_and_analytics(client: AsyncInstantly, fake: FakeIn
 async def test_bad_input_is_refused_before_any_request(
     client: AsyncInstantly, fake: FakeInstantly, kwargs: dict[str, Any], message: str
 ) -> None:
+    # A copy: popping from the shared parameter would change the case for any rerun.
+    kwargs = dict(kwargs)
     conditions = kwargs.pop("conditions", {"reply_contains": "yes"})
     with pytest.raises(InvalidArgumentError, match=message):
         await client.subsequences.create(
