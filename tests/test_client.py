@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import warnings
 
 import aiohttp
 import pytest
 
-from instantly_async import AsyncInstantly, InvalidArgumentError
+from instantly_async import AsyncInstantly, AuthenticationError, InvalidArgumentError
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
 
 
-def test_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_key_from_the_environment(
+    fake: FakeInstantly, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.seed_campaigns(1, status=1)
     monkeypatch.setenv("INSTANTLY_API_KEY", API_KEY)
-    AsyncInstantly()
+    monkeypatch.setenv("INSTANTLY_BASE_URL", fake.base_url)
+    async with AsyncInstantly(rate_limit=None) as client:
+        assert await client.campaigns.count_launched() == 1
+    # The key the server saw is the environment's, as a bearer token.
+    assert fake.requests[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    # An explicit key wins over the environment.
+    async with AsyncInstantly(api_key="explicit-key", rate_limit=None) as client:
+        with pytest.raises(AuthenticationError):
+            await client.campaigns.count_launched()
+    assert fake.requests[-1].headers["Authorization"] == "Bearer explicit-key"
     monkeypatch.delenv("INSTANTLY_API_KEY")
     with pytest.raises(InvalidArgumentError, match="INSTANTLY_API_KEY"):
         AsyncInstantly()
@@ -36,11 +49,28 @@ def test_unsafe_or_invalid_base_urls_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"])
 def test_loopback_http_is_allowed(url: str) -> None:
-    AsyncInstantly(api_key=API_KEY, base_url=url)
+    assert (
+        repr(AsyncInstantly(api_key=API_KEY, base_url=url)) == f"<AsyncInstantly base_url={url!r}>"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_loopback_http_reaches_the_server(fake: FakeInstantly, host: str) -> None:
+    fake.seed_campaigns(3, status=1)
+    port = fake.base_url.rsplit(":", 1)[1]
+    async with AsyncInstantly(
+        api_key=API_KEY, base_url=f"http://{host}:{port}", rate_limit=None
+    ) as client:
+        assert await client.campaigns.count_launched() == 3
 
 
 def test_insecure_http_needs_an_explicit_opt_in() -> None:
-    AsyncInstantly(api_key=API_KEY, base_url="http://proxy.internal", allow_insecure_http=True)
+    with pytest.raises(InvalidArgumentError, match="plain http"):
+        AsyncInstantly(api_key=API_KEY, base_url="http://proxy.internal")
+    client = AsyncInstantly(
+        api_key=API_KEY, base_url="http://proxy.internal/", allow_insecure_http=True
+    )
+    assert repr(client) == "<AsyncInstantly base_url='http://proxy.internal'>"
 
 
 async def test_owned_session_is_created_lazily_and_closed(fake: FakeInstantly) -> None:
@@ -117,12 +147,35 @@ def test_a_client_bound_to_one_loop_refuses_another() -> None:
     loop1.close()
 
 
-async def test_a_closed_client_can_be_used_again_in_a_new_loop(fake: FakeInstantly) -> None:
-    client = AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None)
-    await client.campaigns.count_launched()
-    await client.close()
-    await client.campaigns.count_launched()
-    await client.close()
+def test_a_closed_client_can_be_used_again_in_a_new_loop() -> None:
+    # The server lives on its own loop in a thread, so each asyncio.run() below is
+    # a genuinely new loop for the client and nothing else.
+    fake = FakeInstantly(api_key=API_KEY)
+    fake.seed_campaigns(2, status=1)
+    server_loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=server_loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        base = asyncio.run_coroutine_threadsafe(fake.start(), server_loop).result(10)
+        client = AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None)
+        loops: list[asyncio.AbstractEventLoop] = []
+
+        async def use_then_close() -> int:
+            loops.append(asyncio.get_running_loop())
+            try:
+                return await client.campaigns.count_launched()
+            finally:
+                await client.close()
+
+        assert asyncio.run(use_then_close()) == 2
+        assert asyncio.run(use_then_close()) == 2
+        assert loops[0] is not loops[1] and loops[0].is_closed()
+        assert fake.stats.by_status == {200: 2}
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), server_loop).result(10)
+        server_loop.call_soon_threadsafe(server_loop.stop)
+        thread.join(10)
+        server_loop.close()
 
 
 async def test_user_agent_is_always_explicit(client: AsyncInstantly, fake: FakeInstantly) -> None:
