@@ -21,6 +21,7 @@ from instantly_async import (
 )
 from instantly_async.testing import FakeInstantly
 
+from ._waiting import wait_until
 from .conftest import API_KEY
 
 
@@ -120,7 +121,8 @@ async def test_cancelling_midway_returns_a_partial_account_and_leaks_nothing(
         ) as client:
             job = client.campaigns.pause_many(ids, concurrency=8)
             task = asyncio.ensure_future(job.run())
-            await asyncio.sleep(0.15)
+            # Cancel mid-job: some items done, most not started.
+            await wait_until(lambda: len(job.result.succeeded) >= 10, "ten items done")
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
