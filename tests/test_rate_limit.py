@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from instantly_async import AsyncInstantly, RateLimit, RetryPolicy
 from instantly_async._ratelimit import RateLimiter, _bucket
 from instantly_async.testing import FakeInstantly
@@ -20,6 +22,48 @@ def test_bucket_sizes_keep_both_windows() -> None:
     limiter = RateLimiter(RateLimit(per_second=100, per_minute=3000))
     assert len(limiter._buckets) == 2
     assert len(RateLimiter(RateLimit())._buckets) == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "window", "capacity", "rate"),
+    [
+        # The module's rules: C = max(1, 2% of the limit), r = (limit - C - 2) / window...
+        (100, 1.0, 2, 96.0),
+        (50, 1.0, 1, 47.0),
+        (10, 1.0, 1, 7.0),
+        (4, 1.0, 1, 1.0),
+        (6000, 60.0, 120, (6000 - 120 - 2) / 60),
+        (3000, 60.0, 60, (3000 - 60 - 2) / 60),
+        # ...and below that, one request at a time, the rest drained evenly.
+        (3, 1.0, 1, 2.0),
+        (2, 1.0, 1, 1.0),
+        (1, 1.0, 1, 0.5),
+        (30, 60.0, 1, 27 / 60),
+        (2, 60.0, 1, 1 / 60),
+    ],
+)
+def test_bucket_arithmetic(limit: float, window: float, capacity: float, rate: float) -> None:
+    got_capacity, got_rate = _bucket(limit, window)
+    assert got_capacity == capacity and got_rate == pytest.approx(rate)
+    if got_capacity > 1:  # a real burst allowance: the window's total stays inside the limit
+        assert got_capacity + got_rate * window <= limit - 2
+
+
+def test_the_limiter_buckets_are_the_documented_ones() -> None:
+    (second,) = RateLimiter(RateLimit())._buckets
+    assert (second.max_rate, second.time_period) == (2, pytest.approx(2 / 96))
+    # A per-minute budget tighter than 60 s of the per-second drain adds a minute
+    # bucket, taken first: a caller blocked on it must not sit on a per-second slot
+    # (the held slots would all go at once when the minute bucket opens).
+    minute, second = RateLimiter(RateLimit(per_second=100, per_minute=3000))._buckets
+    assert (minute.max_rate, minute.time_period) == (60, pytest.approx(60 / (2938 / 60)))
+    assert (second.max_rate, second.time_period) == (2, pytest.approx(2 / 96))
+    # 100/s drains 2 + 60 * 96 = 5762 a minute at most: a minute limit from there up
+    # needs no bucket of its own, anything under it does.
+    assert len(RateLimiter(RateLimit(per_second=100, per_minute=5762))._buckets) == 1
+    assert len(RateLimiter(RateLimit(per_second=100, per_minute=5800))._buckets) == 1
+    assert len(RateLimiter(RateLimit(per_second=100, per_minute=5761))._buckets) == 2
+    assert len(RateLimiter(RateLimit(per_second=100, per_minute=None))._buckets) == 1
 
 
 async def test_no_startup_burst() -> None:
