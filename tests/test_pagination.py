@@ -144,6 +144,9 @@ async def test_max_items_holds_against_a_server_that_ignores_limit(
         AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
     ):
         got = [c.id async for c in client.campaigns.list(limit=10, max_items=max_items)]
+        # Each request asks only for what is still wanted; the server sends ten anyway.
+        wanted = [max_items - 10 * k for k in range(requests)]
+        assert calls == [str(min(10, w)) for w in wanted]
         expected = [f"c{n * 100 + i:04d}" for n in range(1, 5) for i in range(10)][:max_items]
         assert got == expected
         assert len(calls) == requests
@@ -308,3 +311,115 @@ async def test_memory_stays_flat_however_many_items(
     large = await peak_while_listing(5_000)
     # Five times the items; the peak is set by a page or two, not by the listing.
     assert large < small * 1.5, (small, large)
+
+
+async def test_a_cursor_equal_to_the_starting_point_stops_the_listing() -> None:
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        # Resuming from "here" hands back "here" as the next cursor: a loop.
+        return web.json_response({"items": [campaign(len(calls))], "next_starting_after": "here"})
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        got = [c.id async for c in client.campaigns.list(starting_after="here")]
+    assert got == ["c0001"] and calls == ["here"]
+
+
+async def test_a_numeric_cursor_is_followed_as_a_string() -> None:
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        n = len(calls)
+        body: dict[str, Any] = {"items": [campaign(n)]}
+        if n < 3:
+            body["next_starting_after"] = 1000 + n  # a number, not a string
+        return web.json_response(body)
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        pages = [p async for p in client.campaigns.list().pages()]
+    assert [p.next_starting_after for p in pages] == ["1001", "1002", None]
+    assert calls == [None, "1001", "1002"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [campaign(1)],  # a bare array
+        {"data": [campaign(1)]},  # no 'items'
+        {"items": {"0": campaign(1)}},  # 'items' not an array
+        {"items": None},
+        {"junk": "x" * 5000},  # a long body, cut short in the error
+    ],
+)
+async def test_a_list_body_of_the_wrong_shape_names_the_request(body: Any) -> None:
+    from instantly_async import APIResponseValidationError
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(body)
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError, match="'items' array") as info:
+            [c async for c in client.campaigns.list()]
+    err = info.value
+    assert (err.method, err.path, err.status_code) == ("GET", "/api/v2/campaigns", 200)
+    assert err.body == repr(body)[:2000]
+
+
+async def test_an_item_of_the_wrong_shape_names_the_request() -> None:
+    from instantly_async import APIResponseValidationError
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(
+            {"items": [campaign(1), {**campaign(2), "campaign_schedule": "weekdays"}]}
+        )
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as info:
+            [c async for c in client.campaigns.list()]
+    assert (info.value.method, info.value.path) == ("GET", "/api/v2/campaigns")
+
+
+async def test_an_abandoned_prefetch_is_cleaned_up_quietly(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    fake.seed_campaigns(300)
+    fake.faults.latency = 0.05  # the prefetch is still in flight when the caller leaves
+    loop = asyncio.get_running_loop()
+    problems: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: problems.append(context))
+    try:
+        pages = client.campaigns.list().pages()
+        first = await pages.__anext__()
+        assert len(first.items) == 100
+        await wait_until(lambda: len(list_requests(fake)) == 2, "the prefetch to arrive")
+        await pages.aclose()  # while the server sits on it
+        await wait_until(lambda: sdk_fetches() == [], "the prefetch to end")
+        for _ in range(5):
+            await asyncio.sleep(0)
+        gc.collect()
+        assert problems == []
+    finally:
+        loop.set_exception_handler(None)
+
+
+def sdk_fetches() -> list[asyncio.Task[Any]]:
+    me = asyncio.current_task()
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if t is not me and not t.done() and "fetch" in repr(t.get_coro())
+    ]
