@@ -180,8 +180,10 @@ def test_a_closed_client_can_be_used_again_in_a_new_loop() -> None:
 
 async def test_user_agent_is_always_explicit(client: AsyncInstantly, fake: FakeInstantly) -> None:
     await client.campaigns.count_launched()
-    ua = fake.requests[-1].headers["User-Agent"]
-    assert ua.startswith("instantly-async/")
+    headers = fake.requests[-1].headers
+    assert headers["User-Agent"].startswith("instantly-async/")
+    assert headers["Accept"] == "application/json"
+    assert "Content-Type" not in headers  # no body, so no body type
     async with AsyncInstantly(
         api_key=API_KEY, base_url=fake.base_url, user_agent="my-app/2"
     ) as custom:
