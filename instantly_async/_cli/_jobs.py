@@ -1,0 +1,123 @@
+"""Run one bulk job the CLI way: progress, per-target results, exact summary, Ctrl-C.
+
+Finite targets (ids from arguments, a file or stdin) are handed to ``BulkJob``
+as a list, so every id never attempted is reported as such; targets streamed
+from a listing are counted as they are read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TextIO
+
+import attrs
+
+from .._bulk import BulkJob, BulkResult
+from .._client import AsyncInstantly
+from .._exceptions import InstantlyError, RateLimitError
+from ._errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from ._progress import open_display
+from ._report import Counters, ResultsFile, reason, write_failed_ids, write_summary
+
+
+@attrs.frozen(kw_only=True)
+class JobOptions:
+    concurrency: int = 32
+    stop_on_error: bool = False
+    results: str | None = None
+    failed_ids: str | None = None
+    quiet: bool = False
+
+
+class _Counted:
+    """An async source of ids that knows how many it has handed out."""
+
+    def __init__(self, source: AsyncIterator[Any]) -> None:
+        self.source = source
+        self.read = 0
+
+    async def ids(self) -> AsyncIterator[str]:
+        async for target in self.source:
+            self.read += 1
+            yield getattr(target, "id", target)
+
+
+def _counters(client: AsyncInstantly, result: BulkResult[Any, Any]) -> Counters:
+    seen_429 = sum(1 for f in result.failed if isinstance(f.error, RateLimitError))
+    return Counters(rate_limited=seen_429)
+
+
+async def run_job(
+    client: AsyncInstantly,
+    operation: Callable[[str], Awaitable[Any]],
+    targets: list[str] | AsyncIterator[Any],
+    *,
+    label: str,
+    options: JobOptions,
+    err: TextIO,
+    total: int | None = None,
+) -> tuple[int, BulkResult[str, Any]]:
+    """Run the job to the end (or to Ctrl-C); report; return the exit code and the result."""
+    results = ResultsFile(options.results)
+    counted = None if isinstance(targets, list) else _Counted(targets)
+
+    async def attempt(target: str) -> Any:
+        try:
+            value = await operation(target)
+        except BaseException as exc:
+            results.write(target, "failed", exc)
+            raise
+        results.write(target, "succeeded")
+        return value
+
+    if isinstance(targets, list):
+        total = len(targets)
+    display = open_display(err, label, total, quiet=options.quiet)
+    job: BulkJob[str, Any] = BulkJob(
+        attempt,
+        targets if counted is None else counted.ids(),
+        concurrency=options.concurrency,
+        stop_on_error=options.stop_on_error,
+        on_progress=display.update,
+        keep_values=False,
+        total=total,
+    )
+    interrupted = False
+    source_error: InstantlyError | None = None
+    try:
+        await job
+    except asyncio.CancelledError:
+        interrupted = True
+    except InstantlyError as exc:  # only reading a listing raises: item errors are results
+        source_error = exc
+    finally:
+        result = job.result
+        display.finish(len(result.succeeded), len(result.failed), result.elapsed)
+        for target in result.not_attempted:
+            results.write(target, "not_attempted")
+        results.close()
+    write_failed_ids(options.failed_ids, result)
+
+    stopped = None
+    if interrupted:
+        stopped = "interrupted: every target above is accounted for"
+    elif source_error is not None:
+        stopped = f"reading the targets failed: {reason(source_error)}"
+    elif options.stop_on_error and result.failed and (result.not_attempted or counted):
+        stopped = "at the first failure (--stop-on-error)"
+    selected = None
+    if counted is not None and stopped:
+        selected = counted.read
+    if not options.quiet:
+        write_summary(
+            result, err, counters=_counters(client, result), stopped=stopped, selected=selected
+        )
+    elif not result.ok:
+        err.write(
+            f"error: {len(result.failed)} failed, {len(result.not_attempted)} not attempted"
+            f" of {result.total}\n"
+        )
+    if interrupted:
+        return EXIT_INTERRUPTED, result
+    return (EXIT_OK if result.ok and not stopped else EXIT_FAILED), result
