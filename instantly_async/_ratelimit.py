@@ -21,6 +21,8 @@ client, limiter or not.
 
 from __future__ import annotations
 
+import math
+
 import attrs
 from aiolimiter import AsyncLimiter
 
@@ -43,6 +45,21 @@ class RateLimit:
     def _check_minute(self, _attr: attrs.Attribute[float | None], value: float | None) -> None:
         if value is not None and value <= 0:
             raise ValueError("per_minute must be > 0 or None")
+
+
+def parse_rate_limit(value: str) -> tuple[float, float | None] | None:
+    """``PER_SECOND[,PER_MINUTE]`` or ``none``: the one syntax the CLI and the fake share."""
+    if value.strip().lower() == "none":
+        return None
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) in (1, 2) and all(0 < p < math.inf for p in parts):
+        return parts[0], parts[1] if len(parts) == 2 else None
+    raise ValueError(
+        f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {value!r}"
+    )
 
 
 def _bucket(limit: float, window: float) -> tuple[float, float]:

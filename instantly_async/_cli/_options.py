@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from .._client import DEFAULT_BASE_URL, _is_loopback
-from .._ratelimit import RateLimit
+from .._ratelimit import RateLimit, parse_rate_limit
 from ..models import CampaignStatus
 from ._errors import UsageError
 
@@ -36,23 +36,11 @@ def status(value: str) -> CampaignStatus:
     raise argparse.ArgumentTypeError(f"unknown status {value!r}; use one of {names} or a number")
 
 
-def parse_rate_limit(value: str) -> tuple[float, float | None] | None:
-    """``PER_SECOND[,PER_MINUTE]`` or ``none``: the one syntax the CLI and the fake share."""
-    if value.strip().lower() == "none":
-        return None
-    try:
-        parts = [float(p) for p in value.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) in (1, 2) and all(p > 0 for p in parts):
-        return parts[0], parts[1] if len(parts) == 2 else None
-    raise argparse.ArgumentTypeError(
-        f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {value!r}"
-    )
-
-
 def rate_limit(value: str) -> RateLimit | None:
-    parsed = parse_rate_limit(value)
+    try:
+        parsed = parse_rate_limit(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return None if parsed is None else RateLimit(per_second=parsed[0], per_minute=parsed[1])
 
 

@@ -22,6 +22,7 @@ FORMATS = ("table", "json", "jsonl", "csv")
 LIST_COLUMNS = ("ID", "NAME", "STATUS", "CREATED")
 _FLUSH_EVERY = 100
 _ELLIPSIS = "…"
+_MIN_SHRUNK = 12
 _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
 
@@ -67,14 +68,27 @@ def list_row(item: Any) -> list[str]:
     ]
 
 
-def _table(rows: list[list[str]], width: int | None, out: TextIO, *, shrink: int) -> None:
-    """Columns padded to their widest cell; column ``shrink`` gives way to fit ``width``."""
+def _table(
+    rows: list[list[str]], width: int | None, out: TextIO, *, shrink: int, droppable: int | None
+) -> None:
+    """Columns padded to their widest cell; column ``shrink`` gives way to fit ``width``.
+
+    When that would leave it under ``_MIN_SHRUNK`` characters, column ``droppable``
+    (if any) is left out first.
+    """
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    keep = list(range(len(widths)))
     if width is not None:
-        others = sum(w for i, w in enumerate(widths) if i != shrink) + 2 * (len(widths) - 1)
-        widths[shrink] = max(min(widths[shrink], width - others), 4)
+
+        def room() -> int:
+            others = sum(widths[i] for i in keep if i != shrink)
+            return width - others - 2 * (len(keep) - 1)
+
+        if droppable is not None and room() < min(widths[shrink], _MIN_SHRUNK):
+            keep.remove(droppable)
+        widths[shrink] = max(min(widths[shrink], room()), 4)
     for row in rows:
-        cells = [truncate(c, w).ljust(w) for c, w in zip(row, widths, strict=True)]
+        cells = [truncate(row[i], widths[i]).ljust(widths[i]) for i in keep]
         out.write("  ".join(cells).rstrip() + "\n")
 
 
@@ -86,7 +100,7 @@ async def write_listing(items: AsyncIterator[Any], fmt: str, out: TextIO) -> int
         async for item in items:
             rows.append(list_row(item))
             count += 1
-        _table(rows, terminal_width(out), out, shrink=1)
+        _table(rows, terminal_width(out), out, shrink=1, droppable=3)
         return count
     writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
     if writer is not None:
@@ -126,5 +140,5 @@ def write_record(record: Any, fmt: str, out: TextIO) -> None:
             writer.writerow([key, value if isinstance(value, str) else json.dumps(value)])
     else:
         rows = [["FIELD", "VALUE"]] + [[key, cell(value)] for key, value in data.items()]
-        _table(rows, terminal_width(out), out, shrink=1)
+        _table(rows, terminal_width(out), out, shrink=1, droppable=None)
     out.flush()
