@@ -36,11 +36,18 @@ class _Counted:
     def __init__(self, source: AsyncIterator[Any]) -> None:
         self.source = source
         self.read = 0
+        self.stream = self.ids()
 
     async def ids(self) -> AsyncIterator[str]:
         async for target in self.source:
             self.read += 1
             yield getattr(target, "id", target)
+
+    async def close(self) -> None:
+        for iterator in (self.stream, self.source):
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
 
 def _counters(client: AsyncInstantly, result: BulkResult[Any, Any]) -> Counters:
@@ -76,7 +83,7 @@ async def run_job(
     display = open_display(err, label, total, quiet=options.quiet)
     job: BulkJob[str, Any] = BulkJob(
         attempt,
-        targets if counted is None else counted.ids(),
+        targets if counted is None else counted.stream,
         concurrency=options.concurrency,
         stop_on_error=options.stop_on_error,
         on_progress=display.update,
@@ -92,6 +99,8 @@ async def run_job(
     except InstantlyError as exc:  # only reading a listing raises: item errors are results
         source_error = exc
     finally:
+        if counted is not None:
+            await counted.close()
         result = job.result
         display.finish(len(result.succeeded), len(result.failed), result.elapsed)
         for target in result.not_attempted:
@@ -104,8 +113,14 @@ async def run_job(
         stopped = "interrupted: every target above is accounted for"
     elif source_error is not None:
         stopped = f"reading the targets failed: {reason(source_error)}"
-    elif options.stop_on_error and result.failed and (result.not_attempted or counted):
-        stopped = "at the first failure (--stop-on-error)"
+    elif result.aborted_by is not None:
+        if options.stop_on_error:
+            stopped = "at the first failure (--stop-on-error)"
+        else:
+            stopped = (
+                f"at once on {reason(result.aborted_by)}: every other target would fail the same "
+                "way (check --api-key / INSTANTLY_API_KEY and the workspace's plan)"
+            )
     selected = None
     if counted is not None and stopped:
         selected = counted.read
