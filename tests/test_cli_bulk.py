@@ -233,7 +233,7 @@ def test_ctrl_c_accounts_for_every_id(fake: FakeInstantly, tmp_path: Path) -> No
     )  # fmt: skip
     wait_for(lambda: fake.stats.transitions["campaign.pause"] >= 100)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     counts = summary(err)
     assert sum(counts.values()) == 1547 and counts["not attempted"] > 0
