@@ -1,4 +1,4 @@
-"""Progress tells the truth: it fits, shows done/total, rate, ETA and failures, ends at the summary."""
+"""Progress tells the truth: it fits, shows done/total, rate, ETA, failures; ends at the summary."""
 
 from __future__ import annotations
 
