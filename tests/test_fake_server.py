@@ -1325,7 +1325,9 @@ async def test_command_line_server() -> None:
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), 15)).decode()
-        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)\n", line)
+        match = re.match(
+            r"fake Instantly listening on (http://127\.0\.0\.1:\d+) with API key cli-key ", line
+        )
         assert match, line
         async with (
             aiohttp.ClientSession(headers={"Authorization": "Bearer cli-key"}) as session,
