@@ -101,6 +101,17 @@ def test_delete_confirmation_in_a_real_terminal(fake: FakeInstantly) -> None:
     assert run.finish() == 0
     assert not fake.campaigns and b"succeeded:     3" in run.output
 
+    # Ctrl-C at the question: exit 130, nothing sent.
+    ids = [c["id"] for c in fake.seed_campaigns(2, name_prefix="Spared")]
+    fake.requests.clear()
+    run = PtyRun(
+        [sys.executable, "-m", "instantly_async", "campaigns", "delete", *ids], env, columns=80
+    )
+    run.read_until(b"[y/N] ")
+    run.proc.send_signal(signal.SIGINT)
+    assert run.finish() == 130
+    assert len(fake.campaigns) == 2 and not fake.requests and b"Traceback" not in run.output
+
 
 @pytest.mark.parametrize("flag", ["--search", "--status", "--campaign"])
 def test_an_empty_filter_is_refused(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TextIO
 
@@ -107,7 +108,7 @@ async def _select(listing: Any) -> list[Any]:
     return [item async for item in listing]
 
 
-def _confirm(args: argparse.Namespace, preview: list[str], count: int, io: Streams) -> bool:
+async def _confirm(args: argparse.Namespace, preview: list[str], count: int, io: Streams) -> bool:
     shown = "\n".join(f"  {line}" for line in preview[:_PREVIEW])
     more = f"\n  ... and {count - _PREVIEW} more" if count > _PREVIEW else ""
     io.stderr.write(
@@ -115,8 +116,28 @@ def _confirm(args: argparse.Namespace, preview: list[str], count: int, io: Strea
         f"{shown}{more}\n{args.operation} {count} {args.command}? [y/N] "
     )
     io.stderr.flush()
-    answer = io.stdin.readline().strip().lower()
-    return answer in ("y", "yes")
+    return (await _read_line(io.stdin)).strip().lower() in ("y", "yes")
+
+
+async def _read_line(stream: TextIO) -> str:
+    """A line from the terminal without blocking the loop, so Ctrl-C still cancels at once."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return stream.readline()
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+    return stream.readline()
 
 
 async def run_bulk(
@@ -155,7 +176,7 @@ async def run_bulk(
         if not targets:
             io.stderr.write(f"nothing to {args.operation}\n")
             return EXIT_OK
-        if not _confirm(args, preview, len(targets), io):
+        if not await _confirm(args, preview, len(targets), io):
             io.stderr.write(f"cancelled: nothing was sent, no {args.command} changed\n")
             return EXIT_FAILED
     options = JobOptions(
