@@ -132,7 +132,10 @@ async def _read_line(stream: TextIO) -> str:
         if not ready.done():
             ready.set_result(None)
 
-    loop.add_reader(fd, readable)
+    try:
+        loop.add_reader(fd, readable)
+    except NotImplementedError:  # Windows' proactor loop
+        return stream.readline()
     try:
         await ready
     finally:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._bulk import BulkJob, BulkResult
+from .._bulk import DEFAULT_ABORT_ON, BulkJob, BulkResult
 from .._client import AsyncInstantly
 from .._exceptions import InstantlyError, RateLimitError
 from ._errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
@@ -50,6 +50,18 @@ class _Counted:
                 await aclose()
 
 
+class _NotSent(Exception):
+    """A target taken by a worker after the job stopped: never sent."""
+
+
+def _unsent_are_not_attempted(result: BulkResult[str, Any]) -> BulkResult[str, Any]:
+    unsent = [f.item for f in result.failed if isinstance(f.error, _NotSent)]
+    if unsent:
+        result.failed = [f for f in result.failed if not isinstance(f.error, _NotSent)]
+        result.not_attempted[:0] = unsent
+    return result
+
+
 def _counters(client: AsyncInstantly, result: BulkResult[Any, Any]) -> Counters:
     seen_429 = sum(1 for f in result.failed if isinstance(f.error, RateLimitError))
     return Counters(rate_limited=seen_429)
@@ -69,12 +81,29 @@ async def run_job(
     results = ResultsFile(options.results)
     counted = None if isinstance(targets, list) else _Counted(targets)
 
+    # The first request goes alone: with a wrong key (every request fails the
+    # same way) one request is sent, not one per worker already waiting on
+    # the rate limiter.  After a stop, a worker that took a target sends nothing.
+    first = asyncio.Event()
+    taken = False
+    halted = False
+
     async def attempt(target: str) -> Any:
+        nonlocal taken, halted
+        if taken:
+            await first.wait()
+        taken = True
+        if halted:
+            raise _NotSent
         try:
             value = await operation(target)
         except BaseException as exc:
+            if isinstance(exc, DEFAULT_ABORT_ON) or options.stop_on_error:
+                halted = True
             results.write(target, "failed", exc)
             raise
+        finally:
+            first.set()
         results.write(target, "succeeded")
         return value
 
@@ -101,7 +130,7 @@ async def run_job(
     finally:
         if counted is not None:
             await counted.close()
-        result = job.result
+        result = _unsent_are_not_attempted(job.result)
         display.finish(len(result.succeeded), len(result.failed), result.elapsed)
         for target in result.not_attempted:
             results.write(target, "not_attempted")
