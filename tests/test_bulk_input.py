@@ -122,7 +122,8 @@ async def test_an_endless_generator_runs_until_stopped_and_accounts_for_what_it_
         else:
             result = await asyncio.wait_for(job.run(), 30)
             assert result.aborted_by is not None
-    assert 200 <= ids.read <= 200 + 2 * 8 + 1, ids.read
+    # Read no further than the pool needs: a few dozen past the stop, never the guard's 200,000.
+    assert 200 <= ids.read <= 300, ids.read
     assert result.total == ids.read
     assert sorted(accounted(result)) == [f"id-{i:07d}" for i in range(ids.read)]
 
