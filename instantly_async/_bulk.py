@@ -3,8 +3,8 @@
 A fixed pool of workers pulls from the input, so a job over a million ids (or
 over a live listing) never creates a million tasks or holds the input in
 memory.  The pool only caps requests in flight; the client's rate limiter sets
-the pace.  Every item the job was given ends in exactly one of
-``succeeded``, ``failed`` or ``not_attempted``.
+the pace.  Every item the job read (and every item of a collection with a
+length) ends in exactly one of ``succeeded``, ``failed`` or ``not_attempted``.
 """
 
 from __future__ import annotations
