@@ -15,7 +15,7 @@ import attrs
 
 from .._bulk import DEFAULT_ABORT_ON, BulkJob, BulkResult
 from .._client import AsyncInstantly
-from .._exceptions import InstantlyError, RateLimitError
+from .._exceptions import InstantlyError
 from ._errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from ._progress import open_display
 from ._report import Counters, ResultsFile, reason, write_failed_ids, write_summary
@@ -62,9 +62,30 @@ def _unsent_are_not_attempted(result: BulkResult[str, Any]) -> BulkResult[str, A
     return result
 
 
-def _counters(client: AsyncInstantly, result: BulkResult[Any, Any]) -> Counters:
-    seen_429 = sum(1 for f in result.failed if isinstance(f.error, RateLimitError))
-    return Counters(rate_limited=seen_429)
+def _snapshot(client: AsyncInstantly) -> Counters | None:
+    """The client's counters now (``client.metrics``), or None if it keeps none."""
+    metrics = getattr(client, "metrics", None)
+    if metrics is None:
+        return None
+    return Counters(
+        requests=int(getattr(metrics, "requests", 0)),
+        attempts=int(getattr(metrics, "attempts", getattr(metrics, "requests", 0))),
+        retries=int(getattr(metrics, "retries", 0)),
+        rate_limited=int(getattr(metrics, "rate_limited", 0)),
+        limiter_wait=float(getattr(metrics, "limiter_wait", 0.0)),
+    )
+
+
+def _counters(before: Counters | None, after: Counters | None) -> Counters | None:
+    if before is None or after is None:
+        return None
+    return Counters(
+        requests=after.requests - before.requests,
+        attempts=after.attempts - before.attempts,
+        retries=after.retries - before.retries,
+        rate_limited=after.rate_limited - before.rate_limited,
+        limiter_wait=after.limiter_wait - before.limiter_wait,
+    )
 
 
 async def run_job(
@@ -119,6 +140,7 @@ async def run_job(
         keep_values=False,
         total=total,
     )
+    before = _snapshot(client)
     interrupted = False
     source_error: InstantlyError | None = None
     try:
@@ -155,7 +177,11 @@ async def run_job(
         selected = counted.read
     if not options.quiet:
         write_summary(
-            result, err, counters=_counters(client, result), stopped=stopped, selected=selected
+            result,
+            err,
+            counters=_counters(before, _snapshot(client)),
+            stopped=stopped,
+            selected=selected,
         )
     elif not result.ok:
         err.write(
