@@ -15,7 +15,16 @@ import pytest
 from instantly_async._cli import main
 from instantly_async.testing import FakeInstantly
 
-from .cli_support import PtyRun, clean_env, cli, fake_server, posts, run_cli, wait_for
+from .cli_support import (
+    PtyRun,
+    ThreadedFake,
+    clean_env,
+    cli,
+    fake_server,
+    posts,
+    run_cli,
+    wait_for,
+)
 from .conftest import API_KEY
 
 
@@ -278,3 +287,17 @@ def test_the_demo_runs_to_the_end(capsys: pytest.CaptureFixture[str]) -> None:
     assert "seeded 200 campaigns (100 active" in out
     assert "429s seen:     0" in err and "succeeded:     100" in err
     assert "demo finished: every active campaign is paused" in out
+
+
+def test_the_summary_counts_every_429_and_request_the_client_saw(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with ThreadedFake(api_key=API_KEY, rate_limit=(10, 600), rate_limit_retry_after=0.2) as fake:
+        ids = [c["id"] for c in fake.seed_campaigns(30, status=1)]
+        code, _, err = cli(fake, capsys, "campaigns", "pause", *ids, "--max-retries", "20")
+        assert code == 0 and summary(err)["succeeded"] == 30
+        # Every 429 was retried (none made an item fail), and every one is counted.
+        assert fake.stats.rate_limited > 0
+        assert f"429s seen:     {fake.stats.rate_limited}\n" in err
+        sent = len(fake.requests)
+        assert f"requests:      {sent} sent, {sent - 30} retried" in err
