@@ -238,7 +238,7 @@ def test_a_listing_that_fails_is_reported_with_what_was_done(
 
 def test_ctrl_c_accounts_for_every_id(fake: FakeInstantly, tmp_path: Path) -> None:
     ids = [c["id"] for c in fake.seed_campaigns(1547, status=1)]
-    fake.faults.latency = 0.02
+    fake.faults.latency = 0.1  # ~300/s at 32 in flight: the job outlives the signal
     listing = tmp_path / "ids.txt"
     listing.write_text("\n".join(ids) + "\n")
     env = clean_env(INSTANTLY_API_KEY=API_KEY, INSTANTLY_BASE_URL=fake.base_url)
