@@ -38,7 +38,11 @@ def _output_option(parser: argparse.ArgumentParser, default: str) -> None:
 
 def _list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--limit", type=int_range(1, 100), default=100, help="page size, 1 to 100 (default 100)"
+        "--limit",
+        type=int_range(1, 100),
+        default=100,
+        metavar="N",
+        help="page size, 1 to 100 (default 100)",
     )
     parser.add_argument("--max-items", type=int_range(1), metavar="N", help="stop after N items")
     _output_option(parser, "table")
@@ -61,7 +65,11 @@ def _bulk_options(parser: argparse.ArgumentParser, resource: str) -> None:
         "--search", type=non_empty, metavar="TEXT", help="select those whose name contains TEXT"
     )
     parser.add_argument(
-        "--concurrency", type=int_range(1, 1000), default=32, help="requests in flight (default 32)"
+        "--concurrency",
+        type=int_range(1, 1000),
+        default=32,
+        metavar="N",
+        help="requests in flight (default 32)",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the ids that would be changed; change nothing"
