@@ -80,7 +80,7 @@ class RichBar:
             columns.append(TextColumn(label))
         columns.append(BarColumn(bar_width=None))
         columns.append(
-            MofNCompleteColumn() if total is not None else TextColumn("{task.completed}")
+            MofNCompleteColumn() if total is not None else TextColumn("{task.completed} done")
         )
         columns.append(TextColumn("[red]{task.fields[failed]} failed"))
         columns.append(TextColumn("{task.fields[rate]:.0f}/s"))
