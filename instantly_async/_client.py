@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 from collections.abc import Coroutine
@@ -15,7 +16,7 @@ from yarl import URL
 
 from ._exceptions import InvalidArgumentError
 from ._params import NOT_GIVEN, NotGiven
-from ._ratelimit import RateLimit
+from ._ratelimit import RateLimit, RateLimiter
 from ._retry import RetryPolicy
 from ._session import SessionManager
 from ._transport import Transport
@@ -118,7 +119,9 @@ class AsyncInstantly:
             authorization=f"Bearer {key.strip()}",
             user_agent=user_agent or DEFAULT_USER_AGENT,
             sessions=SessionManager(
-                session=session, max_connections=max_connections, rate_limit=rate_limit
+                session=session,
+                max_connections=max_connections,
+                limiter=None if rate_limit is None else functools.partial(RateLimiter, rate_limit),
             ),
         )
         self._owner = True
