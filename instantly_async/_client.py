@@ -17,6 +17,7 @@ from yarl import URL
 from ._exceptions import InvalidArgumentError
 from ._params import NOT_GIVEN, NotGiven
 from ._ratelimit import RateLimit, RateLimiter
+from ._redact import register_secret
 from ._retry import RetryPolicy
 from ._session import SessionManager
 from ._transport import Transport
@@ -109,6 +110,7 @@ class AsyncInstantly:
             raise InvalidArgumentError("api_key contains control characters")
         if max_connections < 1:
             raise InvalidArgumentError("max_connections must be at least 1")
+        register_secret(key.strip())
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
             policy = _evolve_retries(policy, max_retries)

@@ -18,6 +18,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from ._ratelimit import Limiter, Pause
+from ._redact import redact
 
 _SENT = "sent"  # the request may have reached the server
 _NOT_SENT = "not_sent"  # the connection was never made; nothing happened
@@ -57,9 +58,11 @@ class AttemptError(Exception):
     """One attempt failed below HTTP; ``phase`` says whether the server may have seen it.
 
     Internal: carries only a sanitised description, never the aiohttp exception.
+    Parser errors quote the bytes they choked on, which may be an echoed key.
     """
 
     def __init__(self, description: str, *, phase: str, timeout: bool) -> None:
+        description = redact(description)
         super().__init__(description)
         self.description = description
         self.phase = phase

@@ -20,6 +20,7 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    body_text,
     make_status_error,
 )
 from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
@@ -131,7 +132,7 @@ class Transport:
                     method=method,
                     path=path,
                     status_code=status,
-                    body=raw.body[:2000].decode("utf-8", "replace"),
+                    body=body_text(raw.body)[:2000],
                     attempts=attempt,
                 )
 
