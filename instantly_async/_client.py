@@ -27,6 +27,7 @@ __all__ = ["DEFAULT_BASE_URL", "AsyncInstantly"]
 
 DEFAULT_BASE_URL = "https://api.instantly.ai"
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
 _ENV_KEY = "INSTANTLY_API_KEY"
 _ENV_BASE_URL = "INSTANTLY_BASE_URL"
@@ -81,6 +82,11 @@ class AsyncInstantly:
     :param session: an ``aiohttp.ClientSession`` to use instead of creating
         one; the client never closes a session it was given.
     :param max_connections: the most requests in flight at once.
+    :param max_response_bytes: the largest response body read (default
+        32 MiB; the largest real page is well under 1 MiB).  Checked against
+        ``Content-Length`` and counted while reading, for success and error
+        bodies alike; a larger one raises ``APIResponseValidationError`` and
+        is not retried.
     """
 
     __slots__ = ("_owner", "_retry", "_timeout", "_transport", "campaigns", "subsequences")
@@ -98,6 +104,7 @@ class AsyncInstantly:
         session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
         allow_insecure_http: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(_ENV_KEY)
         if base_url is None:
@@ -110,6 +117,14 @@ class AsyncInstantly:
             raise InvalidArgumentError("api_key contains control characters")
         if max_connections < 1:
             raise InvalidArgumentError("max_connections must be at least 1")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise InvalidArgumentError(
+                f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+            )
         register_secret(key.strip())
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
@@ -124,6 +139,7 @@ class AsyncInstantly:
                 session=session,
                 max_connections=max_connections,
                 limiter=None if rate_limit is None else functools.partial(RateLimiter, rate_limit),
+                max_response_bytes=max_response_bytes,
             ),
         )
         self._owner = True

@@ -69,6 +69,15 @@ class AttemptError(Exception):
         self.timeout = timeout
 
 
+class ResponseTooLarge(Exception):
+    """The response body is over ``max_response_bytes`` (declared, or counted while reading)."""
+
+    def __init__(self, status: int, limit: int) -> None:
+        super().__init__(status, limit)
+        self.status = status
+        self.limit = limit
+
+
 def _classify(exc: BaseException) -> AttemptError:
     # Order matters: several aiohttp timeouts are also connection errors.
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
@@ -151,6 +160,7 @@ class SessionManager:
         "_limiter",
         "_loop",
         "_make_limiter",
+        "_max_body",
         "_owns_session",
         "_session",
         "_timeouts",
@@ -163,8 +173,10 @@ class SessionManager:
         session: aiohttp.ClientSession | None,
         max_connections: int,
         limiter: Callable[[], Limiter] | None,
+        max_response_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         """``limiter`` makes the client's limiter inside the running loop; None for no pacing."""
+        self._max_body = max_response_bytes
         self._session = session
         self._owns_session = session is None
         self._connections = max_connections
@@ -252,7 +264,11 @@ class SessionManager:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as resp:
-                body = await resp.read()
+                length = resp.content_length
+                if length is not None and length <= self._max_body:
+                    body = await resp.read()  # aiohttp reads no more than declared
+                else:
+                    body = await self._read_capped(resp, length)
                 return RawResponse(resp.status, resp.reason, resp.headers, body)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             failure = _classify(exc)
@@ -261,6 +277,25 @@ class SessionManager:
         # Raised outside the except block so no aiohttp exception rides along
         # as __context__ (its repr may hold the Authorization header).
         raise failure
+
+    async def _read_capped(self, resp: aiohttp.ClientResponse, length: int | None) -> bytes:
+        """Read a body of unknown or excessive length, giving up past ``max_response_bytes``.
+
+        Leaving the response unread makes aiohttp close the connection rather
+        than reuse it, so the rest of the body is never read.
+        """
+        limit = self._max_body
+        if length is not None:  # declared too large: refuse before reading any of it
+            raise ResponseTooLarge(resp.status, limit)
+        chunks: list[bytes] = []
+        size = 0
+        content = resp.content
+        while chunk := await content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(resp.status, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def close(self) -> None:
         session, self._session = self._session, (None if self._owns_session else self._session)

@@ -20,16 +20,40 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    InvalidArgumentError,
     body_text,
     make_status_error,
 )
 from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
-from ._session import _NOT_SENT, AttemptError, RawResponse, RedactedHeaders, SessionManager
+from ._session import (
+    _NOT_SENT,
+    AttemptError,
+    RawResponse,
+    RedactedHeaders,
+    ResponseTooLarge,
+    SessionManager,
+)
 
 log = logging.getLogger("instantly_async")
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_loads = json.loads
+# The JSON codec, in one place.  NaN and the infinities are not JSON (RFC 8259):
+# never sent (allow_nan=False), and refused in a response, including numbers too
+# large for a float (1e400), which Python would otherwise read as infinity.
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf - inf is NaN
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+_loads = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float).decode
 
 
 class Transport:
@@ -69,7 +93,13 @@ class Transport:
         if body is None:
             data, headers = None, self._headers
         else:
-            data, headers = _dumps(body).encode(), self._json_headers
+            try:
+                data, headers = _dumps(body).encode(), self._json_headers
+            except ValueError:
+                raise InvalidArgumentError(
+                    f"{method} {path}: the request body holds NaN or an infinity, "
+                    "which JSON cannot carry; nothing was sent"
+                ) from None
         sessions = self.sessions
         attempt = 0
         while True:
@@ -81,8 +111,22 @@ class Transport:
                 )
             except AttemptError as exc:
                 failure: AttemptError | None = exc
-            else:
+            except ResponseTooLarge as exc:
+                too_large: ResponseTooLarge | None = exc
                 failure = None
+            else:
+                failure = too_large = None
+            if too_large is not None:
+                # Not retried: the same answer would come back, as large.
+                raise APIResponseValidationError(
+                    f"the response body is larger than max_response_bytes "
+                    f"({too_large.limit} bytes); it was not read",
+                    method=method,
+                    path=path,
+                    status_code=too_large.status,
+                    body="",
+                    attempts=attempt,
+                )
             # Handled outside the except block so no exception rides along as __context__.
             if failure is not None:
                 retryable = safe_to_retry or failure.phase == _NOT_SENT
@@ -118,7 +162,7 @@ class Transport:
                     try:
                         # JSON is UTF-8 (RFC 8259); decoding here skips json's encoding sniffing.
                         return _loads(raw.body.decode())
-                    except ValueError:  # UnicodeDecodeError included
+                    except (ValueError, RecursionError):  # UnicodeDecodeError included
                         pass
                 # A cut-short body is usually transient; only a safe operation may try again.
                 if safe_to_retry and attempt <= retry.max_retries:
