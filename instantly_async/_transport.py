@@ -111,8 +111,9 @@ class Transport:
                 )
             except AttemptError as exc:
                 failure: AttemptError | None = exc
+                too_large: ResponseTooLarge | None = None
             except ResponseTooLarge as exc:
-                too_large: ResponseTooLarge | None = exc
+                too_large = exc
                 failure = None
             else:
                 failure = too_large = None
