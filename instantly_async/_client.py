@@ -23,7 +23,7 @@ from ._session import SessionManager
 from ._transport import Transport
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncInstantly"]
+__all__ = ["DEFAULT_BASE_URL", "AsyncInstantly", "ClientMetrics"]
 
 DEFAULT_BASE_URL = "https://api.instantly.ai"
 DEFAULT_TIMEOUT = 30.0
@@ -57,6 +57,25 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
         )
     # Encoded once here (IDNA host, percent-escapes), so requests can skip it.
     return str(URL(base_url.rstrip("/")))
+
+
+@attrs.frozen(kw_only=True)
+class ClientMetrics:
+    """What one client (and every ``with_options`` view of it) has done so far.
+
+    A snapshot: read ``client.metrics`` again for fresh figures.
+    """
+
+    #: calls made (each one, however many attempts it took)
+    requests: int
+    #: HTTP attempts that went for the wire, retries included
+    attempts: int
+    #: attempts that were retries
+    retries: int
+    #: 429 responses received, retried or not
+    rate_limited: int
+    #: seconds calls spent waiting on the rate limiter and in 429 pauses, summed over calls
+    limiter_wait: float
 
 
 class AsyncInstantly:
@@ -174,6 +193,19 @@ class AsyncInstantly:
         clone._retry = policy
         clone._init_resources()
         return clone
+
+    @property
+    def metrics(self) -> ClientMetrics:
+        """Counters shared by this client and its ``with_options`` views."""
+        transport = self._transport
+        sessions = transport.sessions
+        return ClientMetrics(
+            requests=transport.requests,
+            attempts=sessions.attempts,
+            retries=transport.retries,
+            rate_limited=transport.rate_limited,
+            limiter_wait=sessions.limiter_wait + transport.retry_wait_429,
+        )
 
     def request(
         self,

@@ -22,6 +22,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InstantlyError",
     "InternalServerError",
@@ -110,6 +111,14 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class ClientClosedError(APIConnectionError):
+    """The client was closed: before this call, or while it waited or was in flight.
+
+    ``close()`` is final.  A call cut off after its request may have reached the
+    server has ``outcome_unknown`` set when the operation is not safe to repeat.
+    """
 
 
 class APIResponseValidationError(APIError):

@@ -41,6 +41,10 @@ import attrs
 __all__ = ["RateLimit"]
 
 
+class Closed(Exception):
+    """Raised to callers waiting on a closed client's gate or limiter (internal)."""
+
+
 class Limiter(Protocol):
     """What the session manager asks before every attempt is written.
 
@@ -54,6 +58,10 @@ class Limiter(Protocol):
 
     def penalize(self, seconds: float) -> None:
         """A 429 arrived: hold every caller back for ``seconds`` (never shortening a pause)."""
+        ...
+
+    def close(self) -> None:
+        """The client closed: make every waiting ``acquire`` raise :class:`Closed` soon."""
         ...
 
 
@@ -94,11 +102,12 @@ class Pause:
     Create it inside the running loop it serves.
     """
 
-    __slots__ = ("_loop", "_not_before")
+    __slots__ = ("_closed", "_loop", "_not_before")
 
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._not_before = 0.0
+        self._closed = False
 
     async def acquire(self) -> float:
         return await self._sit_out() if self._not_before else 0.0
@@ -106,9 +115,12 @@ class Pause:
     async def _sit_out(self) -> float:
         loop = self._loop
         start = loop.time()
-        # A later 429 may extend the pause while we sleep, so look again on waking.
-        while (delay := self._not_before - loop.time()) > 0:  # noqa: ASYNC110 - a deadline, not an event
-            await asyncio.sleep(delay)
+        # A later 429 may extend the pause while we sleep, and the client may
+        # close: look again every so often (a deadline, not an event).
+        while (delay := self._not_before - loop.time()) > 0:
+            if self._closed:
+                raise Closed
+            await asyncio.sleep(min(delay, 0.05))
         self._not_before = 0.0
         return loop.time() - start
 
@@ -116,6 +128,9 @@ class Pause:
         until = self._loop.time() + seconds
         if until > self._not_before:
             self._not_before = until
+
+    def close(self) -> None:
+        self._closed = True
 
 
 class _TurnClock:
@@ -179,6 +194,15 @@ class _Bucket:
             self._schedule()
         await waiter  # a cancelled waiter is skipped; a granted one has spent its slot
 
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(Closed())
+
     def _schedule(self) -> None:
         # When the level will have drained enough for one more slot.
         due = self._last + (self._level + 1.0 - self._capacity) / self._rate
@@ -213,6 +237,11 @@ class RateLimiter(Pause):
             m_capacity, m_rate = _bucket(limit.per_minute, 60.0)
             buckets.insert(0, _Bucket(clock, m_capacity, m_rate))
         self._buckets = tuple(buckets)
+
+    def close(self) -> None:
+        super().close()
+        for bucket in self._buckets:
+            bucket.close()
 
     async def acquire(self) -> float:
         waited = await self._sit_out() if self._not_before else 0.0

@@ -17,7 +17,7 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from ._ratelimit import Limiter, Pause
+from ._ratelimit import Closed, Limiter, Pause
 from ._redact import redact
 
 _SENT = "sent"  # the request may have reached the server
@@ -141,6 +141,13 @@ class Gate:
                 self.leave()  # the slot was handed over just as we were cancelled: pass it on
             raise
 
+    def close(self) -> None:
+        """Make every queued ``enter`` raise :class:`Closed`."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(Closed())
+
     def leave(self) -> None:
         waiters = self._waiters
         while waiters:
@@ -155,6 +162,7 @@ class SessionManager:
     """Owns (or borrows) one ``aiohttp.ClientSession`` and sends single attempts."""
 
     __slots__ = (
+        "_closed",
         "_connections",
         "_gate",
         "_limiter",
@@ -164,6 +172,7 @@ class SessionManager:
         "_owns_session",
         "_session",
         "_timeouts",
+        "attempts",
         "limiter_wait",
     )
 
@@ -177,6 +186,7 @@ class SessionManager:
     ) -> None:
         """``limiter`` makes the client's limiter inside the running loop; None for no pacing."""
         self._max_body = max_response_bytes
+        self._closed = False
         self._session = session
         self._owns_session = session is None
         self._connections = max_connections
@@ -186,6 +196,7 @@ class SessionManager:
         self._limiter: Limiter | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         self.limiter_wait = 0.0  # seconds callers spent on the limiter and 429 pauses
+        self.attempts = 0  # attempts that went for the wire
 
     def _bind(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -204,7 +215,7 @@ class SessionManager:
         elif loop is not self._loop:
             raise RuntimeError(
                 "this AsyncInstantly client is bound to another event loop; create one client "
-                "per event loop (or close it before using it in a new one)"
+                "per event loop"
             )
         assert self._session is not None
         return self._session
@@ -218,9 +229,20 @@ class SessionManager:
             )
         return timeout
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait before a retry; cut short if the client closes (the retry then raises)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._closed and (left := deadline - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(min(left, 0.05))
+
     def penalize(self, seconds: float) -> None:
         """Hold back every caller of this client for ``seconds`` (never shortens a pause)."""
-        if self._loop is None:  # closed meanwhile
+        if self._loop is None or self._closed:
             return
         limiter = self._limiter
         if limiter is None:
@@ -238,6 +260,9 @@ class SessionManager:
         headers: dict[str, str],
         timeout: float | None,
     ) -> RawResponse:
+        """One attempt.  Raises AttemptError, ResponseTooLarge, or Closed (nothing was sent)."""
+        if self._closed:  # final: never open a new pool behind the caller's back
+            raise Closed
         session = self._bind()
         gate = self._gate
         assert gate is not None
@@ -252,6 +277,9 @@ class SessionManager:
                 waited = await limiter.acquire()
                 if waited:
                     self.limiter_wait += waited
+            if self._closed:  # closed while this attempt waited for its turn
+                raise Closed
+            self.attempts += 1
             async with session.request(
                 method,
                 url,
@@ -298,9 +326,14 @@ class SessionManager:
         return b"".join(chunks)
 
     async def close(self) -> None:
-        session, self._session = self._session, (None if self._owns_session else self._session)
-        self._loop = None
-        self._gate = None
-        self._limiter = None
+        """Final: later attempts raise Closed, waiting ones too; in-flight ones are cut off."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._gate is not None:
+            self._gate.close()
+        if self._limiter is not None:
+            self._limiter.close()
+        session = self._session
         if session is not None and self._owns_session and not session.closed:
             await session.close()
