@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import attrs
 
 from .._bulk import DEFAULT_ABORT_ON, BulkJob, BulkResult
-from .._client import AsyncInstantly
+from .._client import AsyncInstantly, ClientMetrics
 from .._exceptions import InstantlyError
 from ._errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from ._progress import open_display
@@ -62,23 +62,8 @@ def _unsent_are_not_attempted(result: BulkResult[str, Any]) -> BulkResult[str, A
     return result
 
 
-def _snapshot(client: AsyncInstantly) -> Counters | None:
-    """The client's counters now (``client.metrics``), or None if it keeps none."""
-    metrics = getattr(client, "metrics", None)
-    if metrics is None:
-        return None
-    return Counters(
-        requests=int(getattr(metrics, "requests", 0)),
-        attempts=int(getattr(metrics, "attempts", getattr(metrics, "requests", 0))),
-        retries=int(getattr(metrics, "retries", 0)),
-        rate_limited=int(getattr(metrics, "rate_limited", 0)),
-        limiter_wait=float(getattr(metrics, "limiter_wait", 0.0)),
-    )
-
-
-def _counters(before: Counters | None, after: Counters | None) -> Counters | None:
-    if before is None or after is None:
-        return None
+def _counters(before: ClientMetrics, after: ClientMetrics) -> Counters:
+    """What the client did over the job (it may have listed or confirmed before)."""
     return Counters(
         requests=after.requests - before.requests,
         attempts=after.attempts - before.attempts,
@@ -140,7 +125,7 @@ async def run_job(
         keep_values=False,
         total=total,
     )
-    before = _snapshot(client)
+    before = client.metrics
     interrupted = False
     source_error: InstantlyError | None = None
     try:
@@ -179,7 +164,7 @@ async def run_job(
         write_summary(
             result,
             err,
-            counters=_counters(before, _snapshot(client)),
+            counters=_counters(before, client.metrics),
             stopped=stopped,
             selected=selected,
         )

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 import attrs
 
 from .._bulk import BulkResult
-from .._exceptions import APIStatusError, RateLimitError
+from .._exceptions import APIStatusError
 from ._errors import UsageError
 
 IN_FLIGHT = "cancelled in flight (may or may not have been applied)"
@@ -88,7 +88,7 @@ def write_summary(
     result: BulkResult[Any, Any],
     out: TextIO,
     *,
-    counters: Counters | None,
+    counters: Counters,
     stopped: str | None = None,
     selected: int | None = None,
 ) -> None:
@@ -109,15 +109,11 @@ def write_summary(
             "the rest of the listing was not read"
         )
     lines.append(f"elapsed:       {result.elapsed:.2f}s ({rate:.1f} items/s)")
-    if counters is not None:
-        lines.append(
-            f"requests:      {counters.attempts} sent, {counters.retries} retried, "
-            f"{counters.limiter_wait:.1f}s waiting on the rate limiter"
-        )
-        seen_429 = counters.rate_limited
-    else:  # a client without counters: only the 429s that made an item fail are known
-        seen_429 = sum(1 for f in result.failed if isinstance(f.error, RateLimitError))
-    lines.append(f"429s seen:     {seen_429}")
+    lines.append(
+        f"requests:      {counters.attempts} sent, {counters.retries} retried, "
+        f"{counters.limiter_wait:.1f}s waited on the rate limiter (summed over requests)"
+    )
+    lines.append(f"429s seen:     {counters.rate_limited}")  # retried ones included
     if stopped:
         lines.append(f"stopped:       {stopped}")
     out.write("\n".join(lines) + "\n")
