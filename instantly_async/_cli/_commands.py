@@ -159,10 +159,7 @@ async def run_bulk(
     if args.dry_run:
         selected = targets if isinstance(targets, list) else await _select(targets)
         if not quiet:
-            io.stderr.write(
-                f"dry run: would {args.operation} {len(selected)} {args.command} "
-                "(their ids follow on stdout)\n"
-            )
+            io.stderr.write(f"dry run: would {args.operation} {len(selected)} {args.command}\n")
             io.stderr.flush()
         for target in selected:
             io.stdout.write(f"{getattr(target, 'id', target)}\n")
