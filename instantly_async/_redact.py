@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 
-__all__ = ["REDACTED", "redact", "register_secret"]
+__all__ = ["REDACTED", "preview", "redact", "register_secret"]
 
 REDACTED = "<redacted>"
 
@@ -55,6 +55,15 @@ def redact(text: str) -> str:
     """``text`` with every registered key replaced by ``<redacted>``."""
     pattern = _pattern
     return text if pattern is None else pattern.sub(REDACTED, text)
+
+
+def preview(data: object, limit: int = 2000) -> str:
+    """``repr(data)`` scrubbed, then cut to ``limit`` characters.
+
+    Scrubbed first: a cut made before it could leave half a key behind.
+    """
+    text = redact(repr(data))
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class _RedactingFilter(logging.Filter):
