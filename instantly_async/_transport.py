@@ -8,7 +8,6 @@ error mapping, JSON) happens here, once.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from typing import Any
@@ -22,13 +21,12 @@ from ._exceptions import (
     APITimeoutError,
     make_status_error,
 )
+from ._json import dumps as _dumps
+from ._json import loads as _loads
 from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from ._session import _NOT_SENT, AttemptError, RawResponse, RedactedHeaders, SessionManager
 
 log = logging.getLogger("instantly_async")
-
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_loads = json.loads
 
 
 class Transport:
@@ -68,7 +66,7 @@ class Transport:
         if body is None:
             data, headers = None, self._headers
         else:
-            data, headers = _dumps(body).encode(), self._json_headers
+            data, headers = _dumps(body), self._json_headers
         sessions = self.sessions
         attempt = 0
         while True:
@@ -117,8 +115,7 @@ class Transport:
                 # An empty 200 is a cut-short body like any other, not "no content".
                 if raw.body:
                     try:
-                        # JSON is UTF-8 (RFC 8259); decoding here skips json's encoding sniffing.
-                        return _loads(raw.body.decode())
+                        return _loads(raw.body)
                     except ValueError:  # UnicodeDecodeError included
                         pass
                 # A cut-short body is usually transient; only a safe operation may try again.
