@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         "--long", action="store_true", help="also 7,000 pauses at 100/s + 6,000/min (~70 s/run)"
     )
     p.add_argument(
+        "--no-speedups",
+        action="store_true",
+        help="measure the SDK as if the speedups extra were not installed (standard-library JSON)",
+    )
+    p.add_argument(
         "--no-peer",
         action="store_true",
         help="leave the instantlyai SDK out of the overhead race (it takes most of the time)",
