@@ -102,8 +102,9 @@ async def _throughput(cfg: Config, results: Results, base_url: str, items: int) 
     case = f"{items:,} items"
     for kind in CLIENTS:  # warm up: connections, generated structure functions
         await FETCH_ONLY[kind](base_url, 3 * PAGE)
-    # Short runs, many of them, alternating: drift hits both clients alike.
-    for i in range(cfg.runs):
+    # Short runs (a second or so), at least five of each, alternating: drift
+    # hits both clients alike.
+    for i in range(max(cfg.runs, 5)):
         measured: dict[str, tuple[float, float]] = {}
         for kind in cfg.order(CLIENTS, i):
             seen, wall, cpu = await _timed(FETCH_ONLY[kind], base_url)
