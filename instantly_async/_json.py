@@ -1,13 +1,16 @@
 """JSON for bodies and responses: msgspec when installed (the ``speedups`` extra), else json.
 
 Both paths give the same results and the same errors; msgspec only makes the
-common case faster (a page of 100 campaigns decodes about four times faster).
-Where the two libraries disagree, the standard library decides:
+common case faster (a Campaign decodes in half the CPU instructions).  NaN and
+the infinities are not JSON (RFC 8259): never sent, and refused in a response,
+including numbers too large for a float (``1e400``), which Python would
+otherwise read as infinity.  Where the two libraries disagree, the standard
+library decides:
 
-* decoding: msgspec refuses ``NaN``/``Infinity`` literals, numbers beyond the
-  float range and lone surrogate escapes, which ``json`` reads; whatever
-  msgspec refuses is handed to ``json``, which reads it or raises its own
-  ``ValueError`` (``UnicodeDecodeError`` for bytes that are not UTF-8);
+* decoding: whatever msgspec refuses (those numbers, lone surrogate escapes,
+  which ``json`` reads, nesting deeper than it allows) is handed to ``json``,
+  which reads it or raises its own ``ValueError`` (``UnicodeDecodeError`` for
+  bytes that are not UTF-8) or ``RecursionError``;
 * encoding: msgspec writes NaN and the infinities as ``null`` and encodes
   types ``json`` refuses (datetimes, UUIDs, decimals, sets, dataclasses), so
   its output is kept only when it reads back equal to the value; otherwise
@@ -23,8 +26,21 @@ from typing import Any
 
 __all__ = ["CODEC", "dumps", "loads", "std_dumps", "std_loads"]
 
-# Non-finite floats are not JSON (RFC 8259): refused rather than sent as NaN.
 _std_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf - inf is NaN
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+_std_decode = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float).decode
 
 
 def std_dumps(value: Any) -> bytes:
@@ -38,7 +54,7 @@ def std_loads(data: bytes) -> Any:
     JSON is UTF-8 (RFC 8259): decoding the bytes here skips ``json``'s
     encoding sniffing, and a body that is not UTF-8 raises ``ValueError``.
     """
-    return json.loads(data.decode())
+    return _std_decode(data.decode())
 
 
 def _fast() -> tuple[str, Callable[[Any], bytes], Callable[[bytes], Any]]:
