@@ -67,6 +67,7 @@ class AsyncPaginator(Generic[T]):
         "_method",
         "_path",
         "_starting_after",
+        "_strict",
     )
 
     def __init__(
@@ -79,6 +80,7 @@ class AsyncPaginator(Generic[T]):
         limit: int,
         starting_after: str | None,
         max_items: int | None,
+        strict: bool = False,
     ) -> None:
         self._limit = limit
         self._fetch = fetch
@@ -87,6 +89,7 @@ class AsyncPaginator(Generic[T]):
         self._path = path
         self._starting_after = starting_after
         self._max_items = max_items
+        self._strict = strict
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -152,10 +155,14 @@ class AsyncPaginator(Generic[T]):
                         await asyncio.sleep(0)
                 if raw_items or first:
                     yield Page(
-                        items=[
-                            structure(item, self._item_type, method=self._method, path=self._path)
-                            for item in raw_items
-                        ],
+                        items=structure(
+                            raw_items,
+                            list[self._item_type],  # type: ignore[name-defined]
+                            method=self._method,
+                            path=self._path,
+                            strict=self._strict,
+                            where="$.items",
+                        ),
                         next_starting_after=cursor,
                     )
                 first = False

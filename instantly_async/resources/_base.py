@@ -41,7 +41,7 @@ class Resource:
         data = await self._client.request(
             method, path, params=params, body=body, safe_to_retry=safe_to_retry
         )
-        return structure(data, cast_to, method=method, path=path)
+        return structure(data, cast_to, method=method, path=path, strict=self._client._strict)
 
     def _paginate(
         self,
@@ -78,6 +78,7 @@ class Resource:
             limit=limit,
             starting_after=starting_after,
             max_items=max_items,
+            strict=self._client._strict,
         )
 
 
