@@ -48,7 +48,7 @@ _PATH = "/api/v2/campaigns"
 
 @attrs.define(kw_only=True)
 class _CampaignItems:
-    items: list[Campaign]
+    items: list[Campaign] | None = None  # not required by the spec
 
 
 @attrs.define(kw_only=True)
@@ -309,7 +309,7 @@ class Campaigns(Resource):
         )
         path = f"{_PATH}/search-by-contact"
         found = await self._send("GET", path, _CampaignItems, params=params, safe_to_retry=True)
-        return found.items
+        return found.items or []
 
     async def count_launched(self) -> float:
         """How many campaigns of the workspace have been launched.
