@@ -114,6 +114,10 @@ def _format_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
+def _enum_member(value: Any, cls: type[enum.Enum]) -> Any:
+    return cls(value)
+
+
 def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
@@ -163,9 +167,10 @@ def _unstructure_overrides(cls: type) -> dict[str, Any]:
 def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_structure_hook(date, _parse_date)
-    # Exactly int and float: a singledispatch registration would also catch IntEnum.
-    conv.register_structure_hook_func(lambda t: t is int, whole_number)
-    conv.register_structure_hook_func(lambda t: t is float, number)
+    conv.register_structure_hook(int, whole_number)
+    conv.register_structure_hook(float, number)
+    # IntEnum comes before int in its MRO: keep int-based enums on Enum(value).
+    conv.register_structure_hook(enum.IntEnum, _enum_member)
     conv.register_unstructure_hook(datetime, _format_datetime)
     conv.register_unstructure_hook(date, date.isoformat)
     # Enum-typed fields may hold a raw value (e.g. a custom CRM label's number).

@@ -38,7 +38,10 @@ SEQUENCES: list[dict[str, Any]] = [
                 "type": "email",
                 "delay": 2,
                 "delay_unit": "days",
-                "variants": [{"subject": "Hi", "body": "<p>Hello</p>"}, {"subject": "B", "body": "x"}],
+                "variants": [
+                    {"subject": "Hi", "body": "<p>Hello</p>"},
+                    {"subject": "B", "body": "x"},
+                ],
             }
         ]
     }
@@ -80,7 +83,11 @@ CAMPAIGN_FIELDS: dict[str, Any] = {
     "insert_unsubscribe_header": True,
     "allow_risky_contacts": False,
     "disable_bounce_protect": False,
-    "limit_emails_per_company_override": {"mode": "custom", "daily_limit": 3, "scope": "per_campaign"},
+    "limit_emails_per_company_override": {
+        "mode": "custom",
+        "daily_limit": 3,
+        "scope": "per_campaign",
+    },
     "cc_list": ["c@d.io"],
     "bcc_list": ["e@f.io"],
     "owned_by": "u1",
@@ -149,7 +156,9 @@ CALLS: dict[str, list[Call]] = {
     "getCampaign": [lambda c: c.campaigns.get("c1")],
     "patchCampaign": [
         lambda c: c.campaigns.update("c1", name="n2"),
-        lambda c: c.campaigns.update("c1", name="n2", campaign_schedule=SCHEDULE, **CAMPAIGN_FIELDS),
+        lambda c: c.campaigns.update(
+            "c1", name="n2", campaign_schedule=SCHEDULE, **CAMPAIGN_FIELDS
+        ),
         lambda c: c.campaigns.update("c1", **CAMPAIGN_NULLS),
     ],
     "deleteCampaign": [lambda c: c.campaigns.delete("c1")],

@@ -34,6 +34,7 @@ class SpecServer:
         self.body: Any = None
         self.violations: list[str] = []
         self.operations: list[str] = []
+        self.bodies: list[Any] = []  # the JSON bodies received, in order
 
     def answer(self, body: Any, status: int = 200) -> None:
         self.status, self.body = status, body
@@ -60,6 +61,7 @@ class SpecServer:
             elif request.content_type != "application/json":
                 self.violations.append(f"{where}: body sent as {request.content_type}")
             else:
+                self.bodies.append(json.loads(raw))
                 try:
                     op.body_check(json.loads(raw))
                 except SchemaViolation as exc:

@@ -15,6 +15,7 @@ draws the loosely documented fields the way the vendor's examples fill them
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -33,9 +34,7 @@ _NUMBER = st.one_of(
 _SCALARS = st.one_of(st.none(), st.booleans(), _NUMBER, _TEXT)
 _ANY_JSON = st.recursive(
     _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(_TEXT, inner, max_size=3)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_TEXT, inner, max_size=3)),
     max_leaves=6,
 )
 
@@ -143,10 +142,32 @@ class _Options:
         drawn = st.fixed_dictionaries(fixed, optional=optional)
         if open_ and self.unknown_keys:
             # Keys the document does not name, which it allows here.
-            unknown = st.dictionaries(
-                _TEXT.filter(lambda k: k not in props), _ANY_JSON, max_size=2
-            )
+            unknown = st.dictionaries(_TEXT.filter(lambda k: k not in props), _ANY_JSON, max_size=2)
             drawn = st.builds(lambda known, more: {**more, **known}, drawn, unknown)
         if "minProperties" in schema:
             drawn = drawn.filter(lambda d: len(d) >= schema["minProperties"])
         return drawn
+
+
+def _instant(text: str) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+    except ValueError:
+        return None
+
+
+def same(sent: Any, back: Any) -> bool:
+    """Equal as JSON: keys, nulls and types alike; numbers by value; date-times as instants."""
+    if isinstance(sent, dict):
+        return (
+            isinstance(back, dict)
+            and sent.keys() == back.keys()
+            and all(same(sent[k], back[k]) for k in sent)
+        )
+    if isinstance(sent, list):
+        return isinstance(back, list) and len(sent) == len(back) and all(map(same, sent, back))
+    if isinstance(sent, (int, float)) and not isinstance(sent, bool):
+        return isinstance(back, (int, float)) and not isinstance(back, bool) and sent == back
+    if isinstance(sent, str) and isinstance(back, str) and sent != back:
+        return _instant(sent) is not None and _instant(sent) == _instant(back)
+    return bool(sent == back) and type(sent) is type(back)

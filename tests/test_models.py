@@ -239,9 +239,7 @@ def check_enum(
         problems.append(f"{where}: spec enum {sorted(map(str, spec_values))} != ours")
 
 
-def check_looseness(
-    schema: dict[str, Any], field: Any, where: str, problems: list[str]
-) -> None:
+def check_looseness(schema: dict[str, Any], field: Any, where: str, problems: list[str]) -> None:
     """A field is loose exactly when the spec's type is wider than the model's.
 
     A ``string`` without ``format`` parsed as a date or date-time, or a

@@ -11,7 +11,6 @@ is checked against the same document.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,7 +23,7 @@ from instantly_async._exceptions import _STATUS_CLASSES
 
 from ._spec_calls import ANSWERS, CALLS
 from ._spec_server import NO_CONTENT, VENDOR, SpecServer, spec_server
-from ._strategies import from_schema
+from ._strategies import from_schema, same
 from .conftest import API_KEY
 from .test_properties import COMPONENTS
 
@@ -40,30 +39,6 @@ def _body(op_id: str, status: int) -> st.SearchStrategy[Any]:
     if status == 204:
         return st.just(NO_CONTENT)
     return from_schema(schema or {}, COMPONENTS)
-
-
-def _instant(text: str) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
-    except ValueError:
-        return None
-
-
-def same(sent: Any, back: Any) -> bool:
-    """Equal as JSON: keys, nulls and types alike; numbers by value; date-times as instants."""
-    if isinstance(sent, dict):
-        return (
-            isinstance(back, dict)
-            and sent.keys() == back.keys()
-            and all(same(sent[k], back[k]) for k in sent)
-        )
-    if isinstance(sent, list):
-        return isinstance(back, list) and len(sent) == len(back) and all(map(same, sent, back))
-    if isinstance(sent, (int, float)) and not isinstance(sent, bool):
-        return isinstance(back, (int, float)) and not isinstance(back, bool) and sent == back
-    if isinstance(sent, str) and isinstance(back, str) and sent != back:
-        return _instant(sent) is not None and _instant(sent) == _instant(back)
-    return bool(sent == back) and type(sent) is type(back)
 
 
 def test_same_is_exact_where_it_must_be() -> None:
