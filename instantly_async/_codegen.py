@@ -16,9 +16,9 @@ as it came.  Failures are reported by the detailed converter (see
 ``_converter.structure``), so this code only has to be fast and right.
 
 A model with ``extra`` and ``_nulls`` fields (``models.Model``) also keeps
-what it has no typed place for: unknown keys go to ``extra`` (one C-level
-``issuperset`` finds whether there are any), keys that came as ``null`` to
-``_nulls`` (checked only for fields that came out ``None``).  In lenient mode
+what it has no typed place for: unknown keys go to ``extra`` (counting the
+absent known keys tells whether there are any), keys that came as ``null`` to
+``_nulls`` (looked up only for fields that came out ``None``).  In lenient mode
 a loosely documented field (``models.LOOSE``) whose value does not convert is
 left ``None`` and its raw value goes to ``extra``; in strict mode it fails
 like any other field.
@@ -202,6 +202,7 @@ def _source(writer: _Writer, on_loose: OnLoose | None) -> str | None:
         lines.append(f"    obj = _new({target})")
     if keep:
         lines.append("    nulls = ()")
+        lines.append("    absent = 0")
     lenient_loose = on_loose is not None and any(_is_loose(a) for a in attrs.fields(cls))
     if lenient_loose:
         lines.append("    kept = None")
@@ -229,6 +230,8 @@ def _source(writer: _Writer, on_loose: OnLoose | None) -> str | None:
             default = writer.bind("default", a.default)
             lines.append(f"    v = o.get({key!r}, _ABSENT)")
             lines.append(f"    {local} = {default} if v is _ABSENT else {writer.expr(t, 'v')}")
+            if keep:
+                lines.append("    if v is _ABSENT: absent += 1")
             continue
         lines.append(f"    v = {get}")
         if inner is None:
@@ -238,9 +241,11 @@ def _source(writer: _Writer, on_loose: OnLoose | None) -> str | None:
         lines.append(f"        {local} = None")
         if keep:
             null = f"nulls += ({key!r},)"
-            lines.append(
-                f"        {null}" if always_present else f"        if {key!r} in o: {null}"
-            )
+            if always_present:
+                lines.append(f"        {null}")
+            else:
+                lines.append(f"        if {key!r} in o: {null}")
+                lines.append("        else: absent += 1")
         lines.append("    else:")
         converted = writer.expr(inner, "v", loose=loose)
         if loose and on_loose is not None:
@@ -255,7 +260,10 @@ def _source(writer: _Writer, on_loose: OnLoose | None) -> str | None:
     if keep:
         known_keys = writer.bind("known", frozenset(known))
         unknown = writer.bind("unknown", _unknown_keys)
-        extra = f"({{}} if {known_keys}.issuperset(o) else {unknown}({known_keys}, o))"
+        # Every known key was looked up above (a required one must be there), so
+        # there are unknown keys exactly when ``o`` has more than the known ones
+        # present: a length, where a set comparison cost ~30 ns a key.
+        extra = f"({{}} if len(o) + absent == {len(known)} else {unknown}({known_keys}, o))"
         if lenient_loose:
             extra = f"({extra} if kept is None else {{**{unknown}({known_keys}, o), **kept}})"
         if assign:
