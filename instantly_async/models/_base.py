@@ -26,10 +26,6 @@ __all__ = ["LOOSE", "Model"]
 LOOSE: dict[str, Any] = {"instantly_async.loose": True}
 
 
-def is_loose(field: attrs.Attribute[Any]) -> bool:
-    return bool(field.metadata.get("instantly_async.loose"))
-
-
 @attrs.define(kw_only=True)
 class Model:
     """Base of the response models.
