@@ -45,6 +45,7 @@ from ._codegen import (
 )
 from ._exceptions import APIResponseValidationError
 from ._open_enum import OpenIntEnum, OpenStrEnum
+from ._redact import redact
 
 T = TypeVar("T")
 
@@ -287,9 +288,12 @@ def structure(
         details = cattrs.transform_error(exc, path=where)
         if details:
             message += ": " + "; ".join(details[:5])
-    raise APIResponseValidationError(
+    error = APIResponseValidationError(
         message, method=method, path=path, status_code=200, body=_preview(data)
-    ) from None
+    )
+    # A traceback printed with its locals must not show the raw response.
+    del data
+    raise error from None
 
 
 def to_dict(model: Any) -> Any:
@@ -310,5 +314,5 @@ def request_dict(value: Any) -> Any:
 
 
 def _preview(data: Any) -> str:
-    text = repr(data)
+    text = redact(repr(data))  # before the cut, which could halve a key
     return text if len(text) <= 2000 else text[:2000] + "..."
