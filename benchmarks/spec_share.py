@@ -37,8 +37,8 @@ def _load(name: str) -> Any:
 
 
 def _document() -> dict[str, Any]:
-    shared = ROOT.parent / "shared" / "api" / "openapi.json"
-    path = shared if shared.exists() else ROOT / "instantly_async" / "testing" / "_openapi.json"
+    # The vendor's document as the tests keep it (with its examples).
+    path = ROOT / "tests" / "vendor" / "openapi.json"
     loaded: dict[str, Any] = json.loads(path.read_text())
     return loaded
 
