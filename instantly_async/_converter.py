@@ -45,7 +45,7 @@ from ._codegen import (
 )
 from ._exceptions import APIResponseValidationError
 from ._open_enum import OpenIntEnum, OpenStrEnum
-from ._redact import redact
+from ._redact import preview
 
 T = TypeVar("T")
 
@@ -289,7 +289,7 @@ def structure(
         if details:
             message += ": " + "; ".join(details[:5])
     error = APIResponseValidationError(
-        message, method=method, path=path, status_code=200, body=_preview(data)
+        message, method=method, path=path, status_code=200, body=preview(data)
     )
     # A traceback printed with its locals must not show the raw response.
     del data
@@ -311,8 +311,3 @@ def to_dict(model: Any) -> Any:
 def request_dict(value: Any) -> Any:
     """A model or value as a request body part: no ``extra``, fields at ``None`` omitted."""
     return converter.unstructure(value)
-
-
-def _preview(data: Any) -> str:
-    text = redact(repr(data))  # before the cut, which could halve a key
-    return text if len(text) <= 2000 else text[:2000] + "..."
