@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import quote
 
-from ._converter import to_dict
+from ._converter import request_dict
 from ._exceptions import InvalidArgumentError
 
 E = TypeVar("E", bound=enum.Enum)
@@ -127,7 +127,7 @@ def date_param(value: date | str | None, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return str(to_dict(value))
+        return str(request_dict(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -161,7 +161,7 @@ def query(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
 
 def body(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON body of the fields the caller passed; ``None`` stays as ``null``."""
-    return {k: to_dict(v) for k, v in fields.items() if v is not NOT_GIVEN}
+    return {k: request_dict(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
 def string_list(value: Iterable[str], name: str) -> list[str]:
@@ -172,3 +172,18 @@ def string_list(value: Iterable[str], name: str) -> list[str]:
         if not isinstance(item, str) or not item:
             raise InvalidArgumentError(f"{name} must contain non-empty strings, got {item!r}")
     return items
+
+
+def query_list(values: list[str], name: str) -> list[str]:
+    """Values of a list query parameter, refused when one holds a comma.
+
+    The API reads ``tag_ids`` as one comma-separated value, and servers commonly
+    split repeated parameters such as ``ids`` on commas too: ``["t1,t2"]``
+    would silently become two values.
+    """
+    for value in values:
+        if "," in value:
+            raise InvalidArgumentError(
+                f"{name} item {value!r} holds a comma; pass each value as its own list item"
+            )
+    return values

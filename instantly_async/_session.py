@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from ._ratelimit import RateLimit, RateLimiter
+from ._ratelimit import Closed, Limiter, Pause
+from ._redact import redact
 
 _SENT = "sent"  # the request may have reached the server
 _NOT_SENT = "not_sent"  # the connection was never made; nothing happened
@@ -56,13 +58,24 @@ class AttemptError(Exception):
     """One attempt failed below HTTP; ``phase`` says whether the server may have seen it.
 
     Internal: carries only a sanitised description, never the aiohttp exception.
+    Parser errors quote the bytes they choked on, which may be an echoed key.
     """
 
     def __init__(self, description: str, *, phase: str, timeout: bool) -> None:
+        description = redact(description)
         super().__init__(description)
         self.description = description
         self.phase = phase
         self.timeout = timeout
+
+
+class ResponseTooLarge(Exception):
+    """The response body is over ``max_response_bytes`` (declared, or counted while reading)."""
+
+    def __init__(self, status: int, limit: int) -> None:
+        super().__init__(status, limit)
+        self.status = status
+        self.limit = limit
 
 
 def _classify(exc: BaseException) -> AttemptError:
@@ -128,6 +141,13 @@ class Gate:
                 self.leave()  # the slot was handed over just as we were cancelled: pass it on
             raise
 
+    def close(self) -> None:
+        """Make every queued ``enter`` raise :class:`Closed`."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(Closed())
+
     def leave(self) -> None:
         waiters = self._waiters
         while waiters:
@@ -142,15 +162,18 @@ class SessionManager:
     """Owns (or borrows) one ``aiohttp.ClientSession`` and sends single attempts."""
 
     __slots__ = (
+        "_closed",
         "_connections",
         "_gate",
         "_limiter",
         "_loop",
-        "_not_before",
+        "_make_limiter",
+        "_max_body",
         "_owns_session",
-        "_rate_limit",
         "_session",
         "_timeouts",
+        "attempts",
+        "limiter_wait",
     )
 
     def __init__(
@@ -158,17 +181,22 @@ class SessionManager:
         *,
         session: aiohttp.ClientSession | None,
         max_connections: int,
-        rate_limit: RateLimit | None,
+        limiter: Callable[[], Limiter] | None,
+        max_response_bytes: int = 32 * 1024 * 1024,
     ) -> None:
+        """``limiter`` makes the client's limiter inside the running loop; None for no pacing."""
+        self._max_body = max_response_bytes
+        self._closed = False
         self._session = session
         self._owns_session = session is None
         self._connections = max_connections
-        self._rate_limit = rate_limit
+        self._make_limiter = limiter
         self._loop: asyncio.AbstractEventLoop | None = None
         self._gate: Gate | None = None
-        self._limiter: RateLimiter | None = None
-        self._not_before = 0.0
+        self._limiter: Limiter | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        self.limiter_wait = 0.0  # seconds callers spent on the limiter and 429 pauses
+        self.attempts = 0  # attempts that went for the wire
 
     def _bind(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -177,8 +205,8 @@ class SessionManager:
             # Our own gate, taken before aiohttp's timeout starts: aiohttp counts
             # the wait for a pooled connection against the request timeout.
             self._gate = Gate(self._connections)
-            if self._rate_limit is not None:
-                self._limiter = RateLimiter(self._rate_limit)
+            if self._make_limiter is not None:
+                self._limiter = self._make_limiter()
             if self._session is None:
                 self._session = aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
@@ -187,7 +215,7 @@ class SessionManager:
         elif loop is not self._loop:
             raise RuntimeError(
                 "this AsyncInstantly client is bound to another event loop; create one client "
-                "per event loop (or close it before using it in a new one)"
+                "per event loop"
             )
         assert self._session is not None
         return self._session
@@ -201,31 +229,26 @@ class SessionManager:
             )
         return timeout
 
-    def must_wait(self) -> bool:
-        """False when a request may go at once: no limiter and no 429 pause (no await needed)."""
-        # Plain state, no binding: ``send`` binds, and a pause is only ever set
-        # (by ``penalize``) once the loop is known.
-        return self._rate_limit is not None or (
-            self._not_before > 0.0 and self._not_before > self._loop.time()  # type: ignore[union-attr]
-        )
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
-    async def pace(self) -> None:
-        """Wait out any 429 pause, then for a rate-limit slot (outside any request timeout)."""
-        self._bind()
-        loop = self._loop
-        assert loop is not None
-        # A later 429 may extend the pause while we sleep, so look again on waking.
-        while (delay := self._not_before - loop.time()) > 0:  # noqa: ASYNC110 - a deadline, not an event
-            await asyncio.sleep(delay)
-        if self._limiter is not None:
-            await self._limiter.acquire()
+    async def sleep(self, seconds: float) -> None:
+        """Wait before a retry; cut short if the client closes (the retry then raises)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._closed and (left := deadline - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(min(left, 0.05))
 
     def penalize(self, seconds: float) -> None:
         """Hold back every caller of this client for ``seconds`` (never shortens a pause)."""
-        if self._loop is not None:
-            until = self._loop.time() + seconds
-            if until > self._not_before:
-                self._not_before = until
+        if self._loop is None or self._closed:
+            return
+        limiter = self._limiter
+        if limiter is None:
+            # No rate limit: from now on every attempt checks the pause.
+            limiter = self._limiter = Pause()
+        limiter.penalize(seconds)
 
     async def send(
         self,
@@ -237,6 +260,9 @@ class SessionManager:
         headers: dict[str, str],
         timeout: float | None,
     ) -> RawResponse:
+        """One attempt.  Raises AttemptError, ResponseTooLarge, or Closed (nothing was sent)."""
+        if self._closed:  # final: never open a new pool behind the caller's back
+            raise Closed
         session = self._bind()
         gate = self._gate
         assert gate is not None
@@ -244,6 +270,16 @@ class SessionManager:
         if not gate.try_enter():
             await gate.enter()
         try:
+            # The rate-limit slot is taken last, once a connection slot is held,
+            # so a request queued for a connection has not spent one yet.
+            limiter = self._limiter
+            if limiter is not None:
+                waited = await limiter.acquire()
+                if waited:
+                    self.limiter_wait += waited
+            if self._closed:  # closed while this attempt waited for its turn
+                raise Closed
+            self.attempts += 1
             async with session.request(
                 method,
                 url,
@@ -256,7 +292,11 @@ class SessionManager:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as resp:
-                body = await resp.read()
+                length = resp.content_length
+                if length is not None and length <= self._max_body:
+                    body = await resp.read()  # aiohttp reads no more than declared
+                else:
+                    body = await self._read_capped(resp, length)
                 return RawResponse(resp.status, resp.reason, resp.headers, body)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             failure = _classify(exc)
@@ -266,11 +306,34 @@ class SessionManager:
         # as __context__ (its repr may hold the Authorization header).
         raise failure
 
+    async def _read_capped(self, resp: aiohttp.ClientResponse, length: int | None) -> bytes:
+        """Read a body of unknown or excessive length, giving up past ``max_response_bytes``.
+
+        Leaving the response unread makes aiohttp close the connection rather
+        than reuse it, so the rest of the body is never read.
+        """
+        limit = self._max_body
+        if length is not None:  # declared too large: refuse before reading any of it
+            raise ResponseTooLarge(resp.status, limit)
+        chunks: list[bytes] = []
+        size = 0
+        content = resp.content
+        while chunk := await content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(resp.status, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     async def close(self) -> None:
-        session, self._session = self._session, (None if self._owns_session else self._session)
-        self._loop = None
-        self._gate = None
-        self._limiter = None
-        self._not_before = 0.0
+        """Final: later attempts raise Closed, waiting ones too; in-flight ones are cut off."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._gate is not None:
+            self._gate.close()
+        if self._limiter is not None:
+            self._limiter.close()
+        session = self._session
         if session is not None and self._owns_session and not session.closed:
             await session.close()
