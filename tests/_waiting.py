@@ -20,6 +20,12 @@ async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 
         await asyncio.sleep(0.001)
 
 
+def client_paused(client: object) -> bool:
+    """Whether a client is holding every request back after a 429."""
+    pause = client._transport.sessions._limiter  # type: ignore[attr-defined]
+    return pause is not None and pause._not_before > asyncio.get_running_loop().time()
+
+
 def awaiting(task: asyncio.Task[object], name: str) -> bool:
     """Whether ``task`` is suspended inside a coroutine whose name contains ``name``."""
     coro: object = task.get_coro()

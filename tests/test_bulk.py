@@ -260,7 +260,7 @@ async def test_default_concurrency_is_16_and_values_can_be_dropped() -> None:
         in_flight[0] -= 1
         return f"value {x}"
 
-    job: BulkJob[int, str] = BulkJob(held, range(40), keep_values=False)
+    job: BulkJob[int, str] = BulkJob(held, range(40))  # values dropped by default
     task = asyncio.ensure_future(job.run())
     await wait_until(lambda: in_flight[0] == 16, "sixteen operations in flight")
     for _ in range(10):  # room for a seventeenth to start, if one could
@@ -269,7 +269,7 @@ async def test_default_concurrency_is_16_and_values_can_be_dropped() -> None:
     release.set()
     result = await task
     assert sorted(result.succeeded) == [(i, None) for i in range(40)]
-    kept = await BulkJob(held, range(3))
+    kept = await BulkJob(held, range(3), keep_values=True)
     assert sorted(kept.succeeded) == [(i, f"value {i}") for i in range(3)]
 
 

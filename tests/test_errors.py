@@ -11,7 +11,7 @@ import instantly_async as ia
 from instantly_async import AsyncInstantly, RetryPolicy
 from instantly_async.testing import FakeInstantly
 
-from ._waiting import wait_until
+from ._waiting import client_paused, wait_until
 from .conftest import API_KEY, FAST_RETRY, SCHEDULE
 
 STATUS_CLASSES = [
@@ -103,7 +103,7 @@ async def test_retry_after_is_honoured_and_pauses_every_caller(fake: FakeInstant
         fake.faults.fail_next(1, status=429, headers={"Retry-After": "0.3"})
         first = asyncio.ensure_future(client.campaigns.get(c["id"]))
         # The 429 has been handled: the client is holding back; a second caller starts now.
-        await wait_until(lambda: client._transport.sessions.must_wait(), "the pause")
+        await wait_until(lambda: client_paused(client), "the pause")
         second = await client.campaigns.get(c["id"])
         assert (await first).id == second.id == c["id"]
     assert [r.status for r in fake.requests] == [429, 200, 200]

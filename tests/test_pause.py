@@ -17,7 +17,7 @@ from aiohttp import web
 
 from instantly_async import AsyncInstantly, RetryPolicy
 
-from ._waiting import awaiting, wait_until
+from ._waiting import awaiting, client_paused, wait_until
 from .conftest import API_KEY, serve_route
 
 # Retries would otherwise wait their own backoff; keep that negligible so only
@@ -46,8 +46,7 @@ def too_many(retry_after: float) -> web.Response:
 
 
 def paused(client: AsyncInstantly) -> bool:
-    """Whether the client is holding requests back (it has no limiter in these tests)."""
-    return client._transport.sessions.must_wait()
+    return client_paused(client)
 
 
 class Script:
@@ -130,7 +129,7 @@ async def test_a_429_arriving_while_a_caller_waits_extends_that_callers_wait() -
         await wait_until(lambda: paused(client), "the short 429 to start the pause")
         # c arrives during the short pause and waits it out...
         c = asyncio.ensure_future(client.campaigns.get("c"))
-        await wait_until(lambda: awaiting(c, "pace"), "c to wait out the pause")
+        await wait_until(lambda: awaiting(c, "acquire"), "c to wait out the pause")
         assert "c" not in script.attempts
         # ...when b's 429 extends the pause: c must look again after its sleep.
         release_b.set()

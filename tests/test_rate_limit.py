@@ -49,15 +49,15 @@ def test_bucket_arithmetic(limit: float, window: float, capacity: float, rate: f
         assert got_capacity + got_rate * window <= limit - 2
 
 
-def test_the_limiter_buckets_are_the_documented_ones() -> None:
+async def test_the_limiter_buckets_are_the_documented_ones() -> None:
     (second,) = RateLimiter(RateLimit())._buckets
-    assert (second.max_rate, second.time_period) == (2, pytest.approx(2 / 96))
+    assert (second._limiter.max_rate, second._limiter.time_period) == (2, pytest.approx(2 / 96))
     # A per-minute budget tighter than 60 s of the per-second drain adds a minute
     # bucket, taken first: a caller blocked on it must not sit on a per-second slot
     # (the held slots would all go at once when the minute bucket opens).
     minute, second = RateLimiter(RateLimit(per_second=100, per_minute=3000))._buckets
-    assert (minute.max_rate, minute.time_period) == (60, pytest.approx(60 / (2938 / 60)))
-    assert (second.max_rate, second.time_period) == (2, pytest.approx(2 / 96))
+    assert (minute._limiter.max_rate, minute._limiter.time_period) == (60, pytest.approx(60 / (2938 / 60)))
+    assert (second._limiter.max_rate, second._limiter.time_period) == (2, pytest.approx(2 / 96))
     # 100/s drains 2 + 60 * 96 = 5762 a minute at most: a minute limit from there up
     # needs no bucket of its own, anything under it does.
     assert len(RateLimiter(RateLimit(per_second=100, per_minute=5762))._buckets) == 1

@@ -83,7 +83,7 @@ def test_attempt_error_carries_its_description() -> None:
 def test_request_timeouts_cap_the_connect_phase(
     seconds: float | None, total: float | None, connect: float | None
 ) -> None:
-    sessions = SessionManager(session=None, max_connections=1, rate_limit=None)
+    sessions = SessionManager(session=None, max_connections=1, limiter=None)
     timeout = sessions._timeout(seconds)
     assert (timeout.total, timeout.sock_connect) == (total, connect)
     assert sessions._timeout(seconds) is timeout  # built once per value
