@@ -56,7 +56,10 @@ async def test_the_limiter_buckets_are_the_documented_ones() -> None:
     # bucket, taken first: a caller blocked on it must not sit on a per-second slot
     # (the held slots would all go at once when the minute bucket opens).
     minute, second = RateLimiter(RateLimit(per_second=100, per_minute=3000))._buckets
-    assert (minute._limiter.max_rate, minute._limiter.time_period) == (60, pytest.approx(60 / (2938 / 60)))
+    assert (minute._limiter.max_rate, minute._limiter.time_period) == (
+        60,
+        pytest.approx(60 / (2938 / 60)),
+    )
     assert (second._limiter.max_rate, second._limiter.time_period) == (2, pytest.approx(2 / 96))
     # 100/s drains 2 + 60 * 96 = 5762 a minute at most: a minute limit from there up
     # needs no bucket of its own, anything under it does.
