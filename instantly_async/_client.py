@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 from collections.abc import Coroutine
@@ -18,6 +19,7 @@ from ._params import NOT_GIVEN, NotGiven
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._session import SessionManager
+from ._shared_limit import default_name
 from ._transport import Transport
 from ._version import __version__
 
@@ -28,6 +30,8 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
 _ENV_KEY = "INSTANTLY_API_KEY"
 _ENV_BASE_URL = "INSTANTLY_BASE_URL"
+_ENV_REDIS_URL = "INSTANTLY_RATE_LIMIT_REDIS_URL"
+_ENV_RATE_LIMIT_NAME = "INSTANTLY_RATE_LIMIT_NAME"
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -74,6 +78,8 @@ class AsyncInstantly:
     :param retry_policy: backoff settings; ``max_retries`` overrides its count.
     :param rate_limit: the client-side budget; the default is the documented
         workspace limit (100/s and 6,000/min); ``None`` turns pacing off.
+        ``$INSTANTLY_RATE_LIMIT_REDIS_URL`` (and ``$INSTANTLY_RATE_LIMIT_NAME``)
+        share it through Redis when the ``RateLimit`` names no ``redis_url``.
     :param user_agent: sent on every request (the vendor's edge blocks some
         library defaults, so one is always sent).
     :param session: an ``aiohttp.ClientSession`` to use instead of creating
@@ -118,7 +124,9 @@ class AsyncInstantly:
             authorization=f"Bearer {key.strip()}",
             user_agent=user_agent or DEFAULT_USER_AGENT,
             sessions=SessionManager(
-                session=session, max_connections=max_connections, rate_limit=rate_limit
+                session=session,
+                max_connections=max_connections,
+                rate_limit=_resolve_rate_limit(rate_limit, key.strip()),
             ),
         )
         self._owner = True
@@ -198,6 +206,25 @@ class AsyncInstantly:
 
     def __repr__(self) -> str:
         return f"<AsyncInstantly base_url={self._transport.base_url!r}>"
+
+
+def _resolve_rate_limit(limit: RateLimit | None, api_key: str) -> RateLimit | None:
+    """Fill in the shared budget's Redis URL and name from the environment and the key."""
+    if limit is None:
+        return None
+    url = limit.redis_url or os.environ.get(_ENV_REDIS_URL) or None
+    if url is None:
+        return limit
+    if importlib.util.find_spec("redis") is None:
+        raise InvalidArgumentError(
+            "a shared rate limit (redis_url or $INSTANTLY_RATE_LIMIT_REDIS_URL) needs the "
+            "redis extra: pip install 'instantly-async[redis]'"
+        )
+    name = limit.name or os.environ.get(_ENV_RATE_LIMIT_NAME) or default_name(api_key)
+    try:
+        return attrs.evolve(limit, redis_url=url, name=name)
+    except ValueError as exc:  # only the environment's values can be new here
+        raise InvalidArgumentError(f"${_ENV_REDIS_URL} or ${_ENV_RATE_LIMIT_NAME}: {exc}") from None
 
 
 def _check_timeout(timeout: float | None) -> float | None:

@@ -17,32 +17,83 @@ headroom for arrival jitter:
 A 429 means the server disagrees with our arithmetic (another process on the
 same workspace, say); the session manager then pauses every caller of the
 client, limiter or not.
+
+With ``redis_url`` the same buckets live in Redis and every process with the
+same ``name`` draws on them (``_shared_limit``); this module's limiter is then
+the fallback for when Redis cannot answer.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import attrs
 from aiolimiter import AsyncLimiter
 
 __all__ = ["RateLimit"]
 
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def redact_url(url: str | None) -> str:
+    """``url`` without its password (for reprs and log lines)."""
+    if url is None:
+        return "None"
+    parts = urlsplit(url)
+    if parts.password is None:
+        return repr(url)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":<redacted>@", 1)
+    return repr(parts._replace(netloc=netloc).geturl())
+
 
 @attrs.frozen(kw_only=True)
 class RateLimit:
     """The request budget the client paces itself to.
 
-    The default is the documented workspace limit.  Processes sharing one
-    workspace should split it, e.g. ``RateLimit(per_second=50, per_minute=3000)``
-    each for two processes.
+    The default is the documented workspace limit, paced by this process
+    alone.  With ``redis_url`` every client (in any process, on any machine)
+    with the same ``redis_url`` and ``name`` shares one budget held in Redis:
+
+    * ``name`` identifies the workspace; the default is derived from a hash of
+      the API key (the key itself never reaches Redis).  Different names are
+      independent budgets.
+    * ``fallback_fraction``: while Redis cannot answer, each process paces
+      itself locally to this fraction of the budget (default 0.25: four
+      processes together stay inside the limit).
+    * ``redis_timeout``: seconds one Redis call may take before the process
+      falls back to local pacing (default 0.01).
     """
 
     per_second: float = attrs.field(default=100.0, validator=attrs.validators.gt(0))
     per_minute: float | None = attrs.field(default=6000.0)
+    redis_url: str | None = attrs.field(default=None, repr=redact_url)
+    name: str | None = attrs.field(default=None)
+    fallback_fraction: float = attrs.field(
+        default=0.25, validator=[attrs.validators.gt(0), attrs.validators.le(1)]
+    )
+    redis_timeout: float = attrs.field(default=0.01, validator=attrs.validators.gt(0))
 
     @per_minute.validator
     def _check_minute(self, _attr: attrs.Attribute[float | None], value: float | None) -> None:
         if value is not None and value <= 0:
             raise ValueError("per_minute must be > 0 or None")
+
+    @redis_url.validator
+    def _check_url(self, _attr: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or urlsplit(value).scheme not in _REDIS_SCHEMES:
+            raise ValueError(
+                "redis_url must be a redis://, rediss:// or unix:// URL, got "
+                + redact_url(value if isinstance(value, str) else repr(value))
+            )
+
+    @name.validator
+    def _check_name(self, _attr: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value or len(value) > 200 or not value.isprintable():
+            raise ValueError("name must be a non-empty printable string of at most 200 characters")
 
 
 def _bucket(limit: float, window: float) -> tuple[float, float]:
@@ -74,3 +125,9 @@ class RateLimiter:
     async def acquire(self) -> None:
         for bucket in self._buckets:
             await bucket.acquire()
+
+    def penalize(self, seconds: float) -> None:
+        """Nothing to share: the session manager pauses this process's callers itself."""
+
+    async def aclose(self) -> None:
+        """Nothing to release."""

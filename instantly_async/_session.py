@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
 from ._ratelimit import RateLimit, RateLimiter
+
+if TYPE_CHECKING:
+    from ._shared_limit import SharedRateLimiter
 
 _SENT = "sent"  # the request may have reached the server
 _NOT_SENT = "not_sent"  # the connection was never made; nothing happened
@@ -166,7 +169,7 @@ class SessionManager:
         self._rate_limit = rate_limit
         self._loop: asyncio.AbstractEventLoop | None = None
         self._gate: Gate | None = None
-        self._limiter: RateLimiter | None = None
+        self._limiter: RateLimiter | SharedRateLimiter | None = None
         self._not_before = 0.0
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
@@ -178,7 +181,7 @@ class SessionManager:
             # the wait for a pooled connection against the request timeout.
             self._gate = Gate(self._connections)
             if self._rate_limit is not None:
-                self._limiter = RateLimiter(self._rate_limit)
+                self._limiter = _make_limiter(self._rate_limit)
             if self._session is None:
                 self._session = aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
@@ -221,11 +224,16 @@ class SessionManager:
             await self._limiter.acquire()
 
     def penalize(self, seconds: float) -> None:
-        """Hold back every caller of this client for ``seconds`` (never shortens a pause)."""
+        """Hold back every caller of this client for ``seconds`` (never shortens a pause).
+
+        A shared limiter also pauses every other process on the budget.
+        """
         if self._loop is not None:
             until = self._loop.time() + seconds
             if until > self._not_before:
                 self._not_before = until
+            if self._limiter is not None:
+                self._limiter.penalize(seconds)
 
     async def send(
         self,
@@ -268,9 +276,22 @@ class SessionManager:
 
     async def close(self) -> None:
         session, self._session = self._session, (None if self._owns_session else self._session)
+        limiter, self._limiter = self._limiter, None
         self._loop = None
         self._gate = None
-        self._limiter = None
         self._not_before = 0.0
-        if session is not None and self._owns_session and not session.closed:
-            await session.close()
+        try:
+            if limiter is not None:
+                await limiter.aclose()
+        finally:
+            if session is not None and self._owns_session and not session.closed:
+                await session.close()
+
+
+def _make_limiter(limit: RateLimit) -> RateLimiter | SharedRateLimiter:
+    if limit.redis_url is None:
+        return RateLimiter(limit)
+    from ._shared_limit import SharedRateLimiter  # imports redis: only when asked for
+
+    assert limit.name is not None  # the client fills in the default
+    return SharedRateLimiter(limit, limit.name)

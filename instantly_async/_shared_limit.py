@@ -1,0 +1,289 @@
+"""One workspace budget shared by every process through Redis.
+
+Instantly's limit belongs to the workspace, so processes (and machines)
+working on one workspace must draw on one budget.  The state is a single Redis
+hash per ``name``, changed only by one Lua script, so every decision is atomic
+and uses the Redis server's clock (``TIME``): machines whose clocks disagree
+still agree on the schedule.
+
+The algorithm is GCRA (the "virtual scheduling" form of the leaky bucket),
+with the same bucket sizes as the local limiter (``_ratelimit._bucket``): per
+window a theoretical arrival time ``tat``, an emission interval ``T`` and a
+burst tolerance ``tau``.  One acquire is one script call that *reserves* the
+next slot and answers how long to wait for it, so it costs exactly one round
+trip however busy the budget is, and slots are handed out in the order the
+requests reach Redis.
+
+Liveness and fairness come from the reservations a process may hold at once
+(``_holders``, a few per process): a process that saturates the budget keeps
+that many in the queue, so saturating processes get equal shares, and one
+killed while holding them wastes at most those few slots (tens of
+milliseconds), never the others' time.
+
+A 429 seen by any process sets a shared pause (``Retry-After``) in the same
+hash; the script schedules no slot before it ends.
+
+Redis is never allowed to stop work: a call that fails or takes longer than
+``redis_timeout`` sends this process to a local aiolimiter at
+``fallback_fraction`` of the budget, with one warning; it asks Redis again
+once a second and goes back to the shared budget (one info line) when Redis
+answers.  A restarted or flushed Redis simply starts the schedule afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import math
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._ratelimit import RateLimit, RateLimiter, _bucket
+
+log = logging.getLogger("instantly_async")
+
+__all__ = ["SharedRateLimiter", "default_name", "key_for"]
+
+# Seconds between attempts to reach Redis again while pacing locally.
+PROBE_INTERVAL = 1.0
+# The budget of a call that must first connect (and load the script): the
+# first call, and the first after a failure.  Connection refused is instant;
+# only a host that drops packets costs this much, once a probe interval.
+CONNECT_TIMEOUT = 0.25
+# Slots given up in a row for waking too late, before one is used anyway (a
+# loop that is always late would otherwise never send).
+_MAX_LATE_SLOTS = 2
+
+# KEYS[1]: the budget's hash.  ARGV[1] = "a" (acquire): then triples of
+# (field, interval us, tolerance us), one per window; answers the wait in us.
+# ARGV[1] = "p" (pause), ARGV[2] = us: no slot before now + us; answers 0.
+# Times are integer microseconds of the server clock (exact in Lua's doubles).
+_SCRIPT = """
+local key = KEYS[1]
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local pause = tonumber(redis.call('HGET', key, 'pause') or '0')
+if ARGV[1] == 'p' then
+  local untl = now + tonumber(ARGV[2])
+  if untl > pause then
+    redis.call('HSET', key, 'pause', untl)
+    if redis.call('PTTL', key) < math.ceil((untl - now) / 1000) then
+      redis.call('PEXPIRE', key, math.ceil((untl - now) / 1000) + 1000)
+    end
+  end
+  return 0
+end
+local at = now
+if pause > at then at = pause end
+local n = (#ARGV - 1) / 3
+local tats = {}
+for i = 1, n do
+  local tat = tonumber(redis.call('HGET', key, ARGV[3 * i - 1]) or '0')
+  tats[i] = tat
+  local earliest = tat - tonumber(ARGV[3 * i + 1])
+  if earliest > at then at = earliest end
+end
+local last = at
+for i = 1, n do
+  local tat = tats[i]
+  if tat < at then tat = at end
+  tat = tat + tonumber(ARGV[3 * i])
+  redis.call('HSET', key, ARGV[3 * i - 1], tat)
+  if tat > last then last = tat end
+end
+-- Once every tat has passed the state says nothing a missing key would not.
+redis.call('PEXPIRE', key, math.ceil((last - now) / 1000) + 1000)
+return at - now
+"""
+
+
+def default_name(api_key: str) -> str:
+    """The budget's name when none is given: a hash of the API key, never the key.
+
+    Every process with the same key shares one budget by default; 64 bits of
+    a SHA-256 reveal nothing of a high-entropy key.
+    """
+    digest = hashlib.sha256(b"instantly-async rate limit\0" + api_key.encode()).hexdigest()
+    return f"key-{digest[:16]}"
+
+
+def key_for(name: str) -> str:
+    """The Redis key of budget ``name`` (braces: one hash slot on a Redis Cluster)."""
+    return f"instantly-async:ratelimit:{{{name}}}"
+
+
+def _where(url: str) -> str:
+    """Where Redis is, for log lines: no user name, no password."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"unix:{parts.path}"
+    return f"{parts.hostname}:{parts.port or 6379}{parts.path or ''}"
+
+
+def _window_args(limit: RateLimit) -> list[Any]:
+    """The script's per-window arguments: field, emission interval and tolerance in us."""
+    windows = [("s", *_bucket(limit.per_second, 1.0))]
+    if limit.per_minute is not None:
+        windows.append(("m", *_bucket(limit.per_minute, 60.0)))
+    args: list[Any] = []
+    for field, capacity, rate in windows:
+        interval = 1_000_000 / rate
+        args += [field, math.ceil(interval), math.floor((capacity - 1.0) * interval)]
+    return args
+
+
+class SharedRateLimiter:
+    """Paces one client to the budget it shares through Redis (create it in the running loop)."""
+
+    __slots__ = (
+        "_args",
+        "_connected",
+        "_degraded",
+        "_fraction",
+        "_holders",
+        "_key",
+        "_late",
+        "_local",
+        "_pause_sent",
+        "_probe_at",
+        "_redis",
+        "_script",
+        "_tasks",
+        "_timeout",
+        "_where",
+    )
+
+    def __init__(self, limit: RateLimit, name: str) -> None:
+        try:
+            from redis.asyncio import Redis
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+        except ImportError:  # pragma: no cover - the client checks this up front
+            raise RuntimeError(
+                "a shared rate limit needs the redis extra: pip install 'instantly-async[redis]'"
+            ) from None
+        assert limit.redis_url is not None
+        self._timeout = limit.redis_timeout
+        # No retries inside redis-py: a failed call falls back at once, within its budget.
+        self._redis: Any = Redis.from_url(
+            limit.redis_url,
+            socket_connect_timeout=max(self._timeout, CONNECT_TIMEOUT),
+            retry=Retry(NoBackoff(), 0),
+            retry_on_timeout=False,
+            client_name="instantly-async",
+        )
+        self._script = self._redis.register_script(_SCRIPT)
+        self._key = key_for(name)
+        self._args = ["a", *_window_args(limit)]
+        # A few reservations per process: enough to cover the round trip to
+        # Redis at full rate, few enough that a dead holder costs little.
+        self._holders = asyncio.Semaphore(max(4, math.ceil(limit.per_second * 0.04)))
+        # A slot used later than this was scheduled would arrive bunched with
+        # the next ones (a stalled loop, say): take a fresh one instead.
+        # The buckets keep two requests of headroom per second: two intervals.
+        self._late = 2.0 / _bucket(limit.per_second, 1.0)[1]
+        self._fraction = fraction = limit.fallback_fraction
+        self._local = RateLimiter(
+            RateLimit(
+                per_second=limit.per_second * fraction,
+                per_minute=None if limit.per_minute is None else limit.per_minute * fraction,
+            )
+        )
+        self._where = _where(limit.redis_url)
+        self._connected = False
+        self._degraded = False
+        self._probe_at = 0.0
+        self._pause_sent = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def degraded(self) -> bool:
+        """True while Redis cannot answer and this process paces itself locally."""
+        return self._degraded
+
+    async def acquire(self) -> None:
+        """Wait for this process's next slot of the shared budget."""
+        loop = asyncio.get_running_loop()
+        late_slots = 0
+        while True:
+            if self._degraded and loop.time() < self._probe_at:
+                await self._local.acquire()
+                return
+            async with self._holders:
+                if self._degraded:
+                    if loop.time() < self._probe_at:
+                        continue  # another caller is already probing: pace locally
+                    self._probe_at = loop.time() + PROBE_INTERVAL
+                try:
+                    wait_us = await self._call(self._args)
+                except Exception as exc:  # any Redis trouble: never stop the work
+                    failure: BaseException | None = exc
+                else:
+                    failure = None
+                if failure is None:
+                    if self._degraded:
+                        self._degraded = False
+                        log.info(
+                            "rate limit: Redis at %s answers again; back to the shared budget",
+                            self._where,
+                        )
+                    target = loop.time() + int(wait_us) / 1_000_000
+                    if wait_us > 0:
+                        await asyncio.sleep(target - loop.time())
+                    if loop.time() - target <= self._late or late_slots == _MAX_LATE_SLOTS:
+                        return
+                    late_slots += 1
+                    continue  # woke too late to use the slot: it is spent, take another
+            assert failure is not None
+            self._degrade(failure)
+
+    def penalize(self, seconds: float) -> None:
+        """Pause every process sharing the budget for ``seconds`` (a 429 was seen)."""
+        if self._degraded:
+            return
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        if until <= self._pause_sent + 0.05:
+            return  # every 429 of a burst asks for the same pause: write it once
+        self._pause_sent = until
+        task = loop.create_task(self._send_pause(seconds))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_pause(self, seconds: float) -> None:
+        try:
+            await self._call(["p", math.ceil(seconds * 1_000_000)])
+        except Exception as exc:
+            self._degrade(exc)
+
+    async def _call(self, args: list[Any]) -> int:
+        """Run the script within the call's budget."""
+        budget = self._timeout if self._connected else max(self._timeout, CONNECT_TIMEOUT)
+        result = await asyncio.wait_for(self._script(keys=[self._key], args=args), budget)
+        self._connected = True
+        return int(result)
+
+    def _degrade(self, exc: BaseException) -> None:
+        self._connected = False
+        self._probe_at = asyncio.get_running_loop().time() + PROBE_INTERVAL
+        if self._degraded:
+            return
+        self._degraded = True
+        if isinstance(exc, asyncio.TimeoutError):
+            reason = f"no answer within {self._timeout * 1000:g} ms"
+        else:
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        log.warning(
+            "rate limit: Redis at %s is unavailable (%s); pacing this process locally at "
+            "%.0f%% of the budget until it answers again",
+            self._where,
+            reason,
+            100.0 * self._fraction,
+        )
+
+    async def aclose(self) -> None:
+        """Let pending pause writes finish (each within its budget), then close the pool."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._redis.aclose()
