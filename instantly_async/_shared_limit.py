@@ -51,6 +51,13 @@ PROBE_INTERVAL = 1.0
 # first call, and the first after a failure.  Connection refused is instant;
 # only a host that drops packets costs this much, once a probe interval.
 CONNECT_TIMEOUT = 0.25
+# Seconds an abandoned call may go on before redis-py gives up on it.
+ABANDON_AFTER = 1.0
+# Seconds without an answer (calls past their budget, each retried) before
+# Redis counts as unavailable; an error counts at once.
+UNAVAILABLE_AFTER = 0.1
+# Loop turns an answer may take, after the budget, to reach us once it is in.
+_GRACE_STEPS = 4
 # Slots given up in a row for waking too late, before one is used anyway (a
 # loop that is always late would otherwise never send).
 _MAX_LATE_SLOTS = 2
@@ -96,6 +103,12 @@ end
 redis.call('PEXPIRE', key, math.ceil((last - now) / 1000) + 1000)
 return at - now
 """
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Consume an abandoned call's outcome (no "exception was never retrieved")."""
+    if not task.cancelled():
+        task.exception()
 
 
 def default_name(api_key: str) -> str:
@@ -149,9 +162,12 @@ class SharedRateLimiter:
         "_probe_at",
         "_redis",
         "_script",
+        "_silent_since",
         "_tasks",
         "_timeout",
+        "_unavailable_after",
         "_where",
+        "slots_given_up",
     )
 
     def __init__(self, limit: RateLimit, name: str) -> None:
@@ -169,9 +185,10 @@ class SharedRateLimiter:
         self._redis: Any = Redis.from_url(
             limit.redis_url,
             socket_connect_timeout=max(self._timeout, CONNECT_TIMEOUT),
+            # Ends calls abandoned past their budget (a hung server), freeing their connections.
+            socket_timeout=ABANDON_AFTER,
             retry=Retry(NoBackoff(), 0),
             retry_on_timeout=False,
-            client_name="instantly-async",
         )
         self._script = self._redis.register_script(_SCRIPT)
         self._key = key_for(name)
@@ -192,10 +209,16 @@ class SharedRateLimiter:
         )
         self._where = _where(limit.redis_url)
         self._connected = False
+        # Since when calls have gone unanswered (None: the last one answered).
+        self._silent_since: float | None = None
+        self._unavailable_after = max(UNAVAILABLE_AFTER, 10 * self._timeout)
         self._degraded = False
         self._probe_at = 0.0
         self._pause_sent = 0.0
-        self._tasks: set[asyncio.Task[None]] = set()
+        # Pause writes, and calls abandoned past their budget.
+        self._tasks: set[asyncio.Future[Any]] = set()
+        # Slots not used because the caller woke too late (the benchmark reports it).
+        self.slots_given_up = 0
 
     @property
     def degraded(self) -> bool:
@@ -222,6 +245,7 @@ class SharedRateLimiter:
                 else:
                     failure = None
                 if failure is None:
+                    self._silent_since = None
                     if self._degraded:
                         self._degraded = False
                         log.info(
@@ -234,9 +258,10 @@ class SharedRateLimiter:
                     if loop.time() - target <= self._late or late_slots == _MAX_LATE_SLOTS:
                         return
                     late_slots += 1
+                    self.slots_given_up += 1
                     continue  # woke too late to use the slot: it is spent, take another
             assert failure is not None
-            self._degrade(failure)
+            self._failed(failure)
 
     def penalize(self, seconds: float) -> None:
         """Pause every process sharing the budget for ``seconds`` (a 429 was seen)."""
@@ -255,14 +280,59 @@ class SharedRateLimiter:
         try:
             await self._call(["p", math.ceil(seconds * 1_000_000)])
         except Exception as exc:
-            self._degrade(exc)
+            self._failed(exc)
 
     async def _call(self, args: list[Any]) -> int:
-        """Run the script within the call's budget."""
+        """Run the script within the call's budget (``TimeoutError`` past it)."""
         budget = self._timeout if self._connected else max(self._timeout, CONNECT_TIMEOUT)
-        result = await asyncio.wait_for(self._script(keys=[self._key], args=args), budget)
+        task = asyncio.ensure_future(self._script(keys=[self._key], args=args))
+        try:
+            await asyncio.wait((task,), timeout=budget)
+            # The answer may have arrived while this loop was busy elsewhere (or
+            # the process was not scheduled): let it through before giving up.
+            for _ in range(_GRACE_STEPS):
+                if task.done():
+                    break
+                await asyncio.sleep(0)
+        except BaseException:
+            task.cancel()
+            task.add_done_callback(_retrieve)
+            raise
+        if not task.done():
+            # Left to finish (within socket_timeout) rather than cancelled:
+            # cancelling would cost its connection, and the next call a reconnect.
+            self._tasks.add(task)
+            task.add_done_callback(self._forget)
+            raise asyncio.TimeoutError
+        result = task.result()
         self._connected = True
         return int(result)
+
+    def _forget(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        _retrieve(task)
+
+    def _failed(self, exc: BaseException) -> None:
+        """Fall back at once on an error; on late answers once none came for a while.
+
+        A late answer is often this process (or the machine) being busy rather
+        than Redis being down, and local grants are ones the shared budget
+        knows nothing about, so a timeout alone only costs the abandoned call's
+        slot (the caller asks again) until Redis has answered nothing for
+        ``_unavailable_after``.
+        """
+        loop = asyncio.get_running_loop()
+        if self._degraded:
+            self._probe_at = loop.time() + PROBE_INTERVAL
+            return
+        if isinstance(exc, asyncio.TimeoutError):
+            now = loop.time()
+            if self._silent_since is None:
+                self._silent_since = now - self._timeout
+            if now - self._silent_since < self._unavailable_after:
+                return
+        self._silent_since = None
+        self._degrade(exc)
 
     def _degrade(self, exc: BaseException) -> None:
         self._connected = False
@@ -283,7 +353,10 @@ class SharedRateLimiter:
         )
 
     async def aclose(self) -> None:
-        """Let pending pause writes finish (each within its budget), then close the pool."""
+        """Give pending pause writes their budget to finish, then close the pool."""
         if self._tasks:
+            await asyncio.wait(self._tasks, timeout=self._timeout)
+            for task in self._tasks:
+                task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._redis.aclose()
