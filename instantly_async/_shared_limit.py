@@ -47,10 +47,12 @@ __all__ = ["SharedRateLimiter", "default_name", "key_for"]
 
 # Seconds between attempts to reach Redis again while pacing locally.
 PROBE_INTERVAL = 1.0
-# The budget of a call that must first connect (and load the script): the
-# first call, and the first after a failure.  Connection refused is instant;
+# The budget of a call that may have to connect first (and load the script):
+# the first few calls, and the first few after a failure.  Connection refused is instant;
 # only a host that drops packets costs this much, once a probe interval.
 CONNECT_TIMEOUT = 0.25
+# Seconds after a fallback warning in which another fallback logs at INFO only.
+WARN_EVERY = 60.0
 # Seconds an abandoned call may go on before redis-py gives up on it.
 ABANDON_AFTER = 1.0
 # Seconds without an answer (calls past their budget, each retried) before
@@ -158,16 +160,18 @@ class SharedRateLimiter:
     """Paces one client to the budget it shares through Redis (create it in the running loop)."""
 
     __slots__ = (
+        "_answered",
         "_args",
-        "_connected",
         "_degraded",
         "_fraction",
         "_holders",
+        "_holders_count",
         "_key",
         "_late",
         "_local",
         "_pause_sent",
         "_probe_at",
+        "_quiet_until",
         "_redis",
         "_script",
         "_silent_since",
@@ -190,13 +194,14 @@ class SharedRateLimiter:
             ) from None
         assert limit.redis_url is not None
         self._timeout = limit.redis_timeout
-        # No retries inside redis-py: a failed call falls back at once, within its budget.
+        # One retry inside redis-py, at once: a pooled connection that a Redis
+        # restart closed is replaced without counting as Redis being down.
         self._redis: Any = Redis.from_url(
             limit.redis_url,
             socket_connect_timeout=max(self._timeout, CONNECT_TIMEOUT),
             # Ends calls abandoned past their budget (a hung server), freeing their connections.
             socket_timeout=ABANDON_AFTER,
-            retry=Retry(NoBackoff(), 0),
+            retry=Retry(NoBackoff(), 1),
             retry_on_timeout=False,
         )
         self._script = self._redis.register_script(_SCRIPT)
@@ -204,7 +209,8 @@ class SharedRateLimiter:
         self._args = ["a", *_window_args(limit)]
         # A few reservations per process: enough to cover the round trip to
         # Redis at full rate, few enough that a dead holder costs little.
-        self._holders = asyncio.Semaphore(min(16, max(4, math.ceil(limit.per_second * 0.04))))
+        self._holders_count = min(16, max(4, math.ceil(limit.per_second * 0.04)))
+        self._holders = asyncio.Semaphore(self._holders_count)
         # A slot used later than this was scheduled would arrive bunched with
         # the next ones (a stalled loop, say): take a fresh one instead.
         # The buckets keep two requests of headroom per second: two intervals.
@@ -217,12 +223,15 @@ class SharedRateLimiter:
             )
         )
         self._where = _where(limit.redis_url)
-        self._connected = False
+        # Calls answered since (re)connecting: until each holder has had one,
+        # a call may be the one that opens a pooled connection.
+        self._answered = 0
         # Since when calls have gone unanswered (None: the last one answered).
         self._silent_since: float | None = None
         self._unavailable_after = max(UNAVAILABLE_AFTER, 10 * self._timeout)
         self._degraded = False
         self._probe_at = 0.0
+        self._quiet_until = 0.0
         self._pause_sent = 0.0
         # Pause writes, and calls abandoned past their budget.
         self._tasks: set[asyncio.Future[Any]] = set()
@@ -295,7 +304,10 @@ class SharedRateLimiter:
 
     async def _call(self, args: list[Any]) -> int:
         """Run the script within the call's budget (``TimeoutError`` past it)."""
-        budget = self._timeout if self._connected else max(self._timeout, CONNECT_TIMEOUT)
+        if self._answered >= self._holders_count:
+            budget = self._timeout
+        else:
+            budget = max(self._timeout, CONNECT_TIMEOUT)
         task = asyncio.ensure_future(self._script(keys=[self._key], args=args))
         try:
             await asyncio.wait((task,), timeout=budget)
@@ -317,7 +329,7 @@ class SharedRateLimiter:
             self.calls_past_budget += 1
             raise asyncio.TimeoutError
         result = task.result()
-        self._connected = True
+        self._answered += 1
         return int(result)
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
@@ -347,16 +359,21 @@ class SharedRateLimiter:
         self._degrade(exc)
 
     def _degrade(self, exc: BaseException) -> None:
-        self._connected = False
-        self._probe_at = asyncio.get_running_loop().time() + PROBE_INTERVAL
+        now = asyncio.get_running_loop().time()
+        self._answered = 0
+        self._probe_at = now + PROBE_INTERVAL
         if self._degraded:
             return
         self._degraded = True
+        # One warning per incident: a Redis that flaps as it comes back is the same one.
+        level = logging.WARNING if now >= self._quiet_until else logging.INFO
+        self._quiet_until = now + WARN_EVERY
         if isinstance(exc, (asyncio.TimeoutError, RedisTimeoutError)):
             reason = f"no answer within {self._timeout * 1000:g} ms"
         else:
             reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-        log.warning(
+        log.log(
+            level,
             "rate limit: Redis at %s is unavailable (%s); pacing this process locally at "
             "%.0f%% of the budget until it answers again",
             self._where,
