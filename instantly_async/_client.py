@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import ipaddress
 import os
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,10 +17,10 @@ from yarl import URL
 
 from ._exceptions import InvalidArgumentError
 from ._params import NOT_GIVEN, NotGiven
-from ._ratelimit import RateLimit
+from ._ratelimit import RateLimit, RateLimiter
 from ._retry import RetryPolicy
 from ._session import SessionManager
-from ._shared_limit import default_name
+from ._shared_limit import SharedRateLimiter, default_name
 from ._transport import Transport
 from ._version import __version__
 
@@ -126,7 +127,7 @@ class AsyncInstantly:
             sessions=SessionManager(
                 session=session,
                 max_connections=max_connections,
-                rate_limit=_resolve_rate_limit(rate_limit, key.strip()),
+                limiter=_limiter_factory(rate_limit, key.strip()),
             ),
         )
         self._owner = True
@@ -206,6 +207,19 @@ class AsyncInstantly:
 
     def __repr__(self) -> str:
         return f"<AsyncInstantly base_url={self._transport.base_url!r}>"
+
+
+def _limiter_factory(
+    limit: RateLimit | None, api_key: str
+) -> Callable[[], RateLimiter | SharedRateLimiter] | None:
+    """What makes the client's limiter inside its loop: local, or shared through Redis."""
+    limit = _resolve_rate_limit(limit, api_key)
+    if limit is None:
+        return None
+    if limit.redis_url is None:
+        return functools.partial(RateLimiter, limit)
+    assert limit.name is not None
+    return functools.partial(SharedRateLimiter, limit, limit.name)
 
 
 def _resolve_rate_limit(limit: RateLimit | None, api_key: str) -> RateLimit | None:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from ._ratelimit import RateLimit, RateLimiter
-
-if TYPE_CHECKING:
-    from ._shared_limit import SharedRateLimiter
+from ._ratelimit import Limiter, Pause
 
 _SENT = "sent"  # the request may have reached the server
 _NOT_SENT = "not_sent"  # the connection was never made; nothing happened
@@ -149,11 +147,11 @@ class SessionManager:
         "_gate",
         "_limiter",
         "_loop",
-        "_not_before",
+        "_make_limiter",
         "_owns_session",
-        "_rate_limit",
         "_session",
         "_timeouts",
+        "limiter_wait",
     )
 
     def __init__(
@@ -161,17 +159,18 @@ class SessionManager:
         *,
         session: aiohttp.ClientSession | None,
         max_connections: int,
-        rate_limit: RateLimit | None,
+        limiter: Callable[[], Limiter] | None,
     ) -> None:
+        """``limiter`` makes the client's limiter inside the running loop; None for no pacing."""
         self._session = session
         self._owns_session = session is None
         self._connections = max_connections
-        self._rate_limit = rate_limit
+        self._make_limiter = limiter
         self._loop: asyncio.AbstractEventLoop | None = None
         self._gate: Gate | None = None
-        self._limiter: RateLimiter | SharedRateLimiter | None = None
-        self._not_before = 0.0
+        self._limiter: Limiter | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        self.limiter_wait = 0.0  # seconds callers spent on the limiter and 429 pauses
 
     def _bind(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -180,8 +179,8 @@ class SessionManager:
             # Our own gate, taken before aiohttp's timeout starts: aiohttp counts
             # the wait for a pooled connection against the request timeout.
             self._gate = Gate(self._connections)
-            if self._rate_limit is not None:
-                self._limiter = _make_limiter(self._rate_limit)
+            if self._make_limiter is not None:
+                self._limiter = self._make_limiter()
             if self._session is None:
                 self._session = aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
@@ -204,36 +203,15 @@ class SessionManager:
             )
         return timeout
 
-    def must_wait(self) -> bool:
-        """False when a request may go at once: no limiter and no 429 pause (no await needed)."""
-        # Plain state, no binding: ``send`` binds, and a pause is only ever set
-        # (by ``penalize``) once the loop is known.
-        return self._rate_limit is not None or (
-            self._not_before > 0.0 and self._not_before > self._loop.time()  # type: ignore[union-attr]
-        )
-
-    async def pace(self) -> None:
-        """Wait out any 429 pause, then for a rate-limit slot (outside any request timeout)."""
-        self._bind()
-        loop = self._loop
-        assert loop is not None
-        # A later 429 may extend the pause while we sleep, so look again on waking.
-        while (delay := self._not_before - loop.time()) > 0:  # noqa: ASYNC110 - a deadline, not an event
-            await asyncio.sleep(delay)
-        if self._limiter is not None:
-            await self._limiter.acquire()
-
     def penalize(self, seconds: float) -> None:
-        """Hold back every caller of this client for ``seconds`` (never shortens a pause).
-
-        A shared limiter also pauses every other process on the budget.
-        """
-        if self._loop is not None:
-            until = self._loop.time() + seconds
-            if until > self._not_before:
-                self._not_before = until
-            if self._limiter is not None:
-                self._limiter.penalize(seconds)
+        """Hold back every caller of this client for ``seconds`` (never shortens a pause)."""
+        if self._loop is None:  # closed meanwhile
+            return
+        limiter = self._limiter
+        if limiter is None:
+            # No rate limit: from now on every attempt checks the pause.
+            limiter = self._limiter = Pause()
+        limiter.penalize(seconds)
 
     async def send(
         self,
@@ -252,6 +230,13 @@ class SessionManager:
         if not gate.try_enter():
             await gate.enter()
         try:
+            # The rate-limit slot is taken last, once a connection slot is held,
+            # so a request queued for a connection has not spent one yet.
+            limiter = self._limiter
+            if limiter is not None:
+                waited = await limiter.acquire()
+                if waited:
+                    self.limiter_wait += waited
             async with session.request(
                 method,
                 url,
@@ -279,19 +264,11 @@ class SessionManager:
         limiter, self._limiter = self._limiter, None
         self._loop = None
         self._gate = None
-        self._not_before = 0.0
         try:
-            if limiter is not None:
-                await limiter.aclose()
+            # A shared limiter holds a Redis connection pool (and may owe Redis a pause).
+            aclose = getattr(limiter, "aclose", None)
+            if aclose is not None:
+                await aclose()
         finally:
             if session is not None and self._owns_session and not session.closed:
                 await session.close()
-
-
-def _make_limiter(limit: RateLimit) -> RateLimiter | SharedRateLimiter:
-    if limit.redis_url is None:
-        return RateLimiter(limit)
-    from ._shared_limit import SharedRateLimiter  # imports redis: only when asked for
-
-    assert limit.name is not None  # the client fills in the default
-    return SharedRateLimiter(limit, limit.name)

@@ -39,7 +39,7 @@ import math
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._ratelimit import RateLimit, RateLimiter, _bucket
+from ._ratelimit import Pause, RateLimit, RateLimiter, _bucket
 
 log = logging.getLogger("instantly_async")
 
@@ -107,14 +107,6 @@ return at - now
 """
 
 
-try:
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover - without the extra this module is never used
-
-    class RedisTimeoutError(Exception):  # type: ignore[no-redef]
-        pass
-
-
 def _retrieve(task: asyncio.Future[Any]) -> None:
     """Consume an abandoned call's outcome (no "exception was never retrieved")."""
     if not task.cancelled():
@@ -156,7 +148,7 @@ def _window_args(limit: RateLimit) -> list[Any]:
     return args
 
 
-class SharedRateLimiter:
+class SharedRateLimiter(Pause):
     """Paces one client to the budget it shares through Redis (create it in the running loop)."""
 
     __slots__ = (
@@ -173,6 +165,7 @@ class SharedRateLimiter:
         "_probe_at",
         "_quiet_until",
         "_redis",
+        "_redis_timeout",
         "_script",
         "_silent_since",
         "_tasks",
@@ -184,10 +177,12 @@ class SharedRateLimiter:
     )
 
     def __init__(self, limit: RateLimit, name: str) -> None:
+        super().__init__()
         try:
             from redis.asyncio import Redis
             from redis.asyncio.retry import Retry
             from redis.backoff import NoBackoff
+            from redis.exceptions import TimeoutError as RedisTimeoutError
         except ImportError:  # pragma: no cover - the client checks this up front
             raise RuntimeError(
                 "a shared rate limit needs the redis extra: pip install 'instantly-async[redis]'"
@@ -204,6 +199,7 @@ class SharedRateLimiter:
             retry=Retry(NoBackoff(), 1),
             retry_on_timeout=False,
         )
+        self._redis_timeout: type[Exception] = RedisTimeoutError
         self._script = self._redis.register_script(_SCRIPT)
         self._key = key_for(name)
         self._args = ["a", *_window_args(limit)]
@@ -245,9 +241,16 @@ class SharedRateLimiter:
         """True while Redis cannot answer and this process paces itself locally."""
         return self._degraded
 
-    async def acquire(self) -> None:
-        """Wait for this process's next slot of the shared budget."""
-        loop = asyncio.get_running_loop()
+    async def acquire(self) -> float:
+        """Wait out any 429 pause, then for this process's next slot; return the seconds waited."""
+        loop = self._loop
+        start = loop.time()
+        if self._not_before:
+            await self._sit_out()
+        await self._take(loop)
+        return loop.time() - start
+
+    async def _take(self, loop: asyncio.AbstractEventLoop) -> None:
         late_slots = 0
         while True:
             if self._degraded and loop.time() < self._probe_at:
@@ -284,10 +287,11 @@ class SharedRateLimiter:
             self._failed(failure)
 
     def penalize(self, seconds: float) -> None:
-        """Pause every process sharing the budget for ``seconds`` (a 429 was seen)."""
+        """Pause this client and every process sharing the budget for ``seconds`` (a 429)."""
+        super().penalize(seconds)
         if self._degraded:
             return
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         until = loop.time() + seconds
         if until <= self._pause_sent + 0.05:
             return  # every 429 of a burst asks for the same pause: write it once
@@ -349,7 +353,7 @@ class SharedRateLimiter:
         if self._degraded:
             self._probe_at = loop.time() + PROBE_INTERVAL
             return
-        if isinstance(exc, (asyncio.TimeoutError, RedisTimeoutError)):
+        if isinstance(exc, (asyncio.TimeoutError, self._redis_timeout)):
             now = loop.time()
             if self._silent_since is None:
                 self._silent_since = now - self._timeout
@@ -368,7 +372,7 @@ class SharedRateLimiter:
         # One warning per incident: a Redis that flaps as it comes back is the same one.
         level = logging.WARNING if now >= self._quiet_until else logging.INFO
         self._quiet_until = now + WARN_EVERY
-        if isinstance(exc, (asyncio.TimeoutError, RedisTimeoutError)):
+        if isinstance(exc, (asyncio.TimeoutError, self._redis_timeout)):
             reason = f"no answer within {self._timeout * 1000:g} ms"
         else:
             reason = f"{type(exc).__name__}: {str(exc)[:200]}"

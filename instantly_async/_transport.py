@@ -73,8 +73,6 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            if sessions.must_wait():
-                await sessions.pace()
             started = time.monotonic()
             try:
                 raw = await sessions.send(

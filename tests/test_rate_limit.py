@@ -12,7 +12,7 @@ from instantly_async.testing import FakeInstantly
 from .conftest import API_KEY
 
 
-def test_bucket_sizes_keep_both_windows() -> None:
+async def test_bucket_sizes_keep_both_windows() -> None:
     capacity, rate = _bucket(100, 1.0)
     assert capacity + rate * 1.0 < 100  # headroom for arrival jitter
     assert capacity + rate * 60 <= 6000
