@@ -23,11 +23,13 @@ milliseconds), never the others' time.
 A 429 seen by any process sets a shared pause (``Retry-After``) in the same
 hash; the script schedules no slot before it ends.
 
-Redis is never allowed to stop work: a call that fails or takes longer than
-``redis_timeout`` sends this process to a local aiolimiter at
-``fallback_fraction`` of the budget, with one warning; it asks Redis again
-once a second and goes back to the shared budget (one info line) when Redis
-answers.  A restarted or flushed Redis simply starts the schedule afresh.
+Redis is never allowed to stop work.  A call gets ``redis_timeout`` (10 ms by
+default); one past it is left to finish on its own (its slot goes unused) and
+the caller asks again.  An error, or no answer at all for 0.1 s, sends the
+process to the local limiter at ``fallback_fraction`` of the budget, with one
+warning; it asks Redis again once a second and goes back to the shared budget
+(one info line) when Redis answers.  A restarted or flushed Redis simply
+starts the schedule afresh.
 """
 
 from __future__ import annotations
