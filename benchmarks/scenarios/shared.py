@@ -6,9 +6,10 @@ starting together (``benchmarks/_multiproc.py``).  ``local``: every process
 paces itself to the whole budget (the SDK's default without Redis); ``shared``:
 one budget through Redis; ``shared, Redis +1 ms``: the same through a proxy
 that holds every request to Redis for a moment (asyncio's timer resolution
-makes that about a millisecond; the measured round trip is in the notes).  The fake counts every request in every sliding
-second and minute, and per process; ``share`` is each process's part of the
-requests answered while all four were still at work.
+makes that about a millisecond; the measured round trip is in the notes).
+The fake counts every request in every sliding second and minute, and per
+process; ``share`` is each process's part of the requests answered while all
+four were still at work.
 """
 
 from __future__ import annotations
