@@ -198,7 +198,7 @@ class SharedRateLimiter(Pause):
             socket_connect_timeout=max(self._timeout, CONNECT_TIMEOUT),
             # Ends calls abandoned past their budget (a hung server), freeing their connections.
             socket_timeout=ABANDON_AFTER,
-            retry=Retry(NoBackoff(), 1),
+            retry=Retry(NoBackoff(), 1),  # type: ignore[no-untyped-call, unused-ignore]
             retry_on_timeout=False,
         )
         self._redis_timeout: type[Exception] = RedisTimeoutError
