@@ -3,35 +3,50 @@
 A fixed pool of workers pulls from the input, so a job over a million ids (or
 over a live listing) never creates a million tasks or holds the input in
 memory.  The pool only caps requests in flight; the client's rate limiter sets
-the pace.  Every item the job was given ends in exactly one of
-``succeeded``, ``failed`` or ``not_attempted``.
+the pace.  Every item the job read (and every item of a collection with a
+length) ends in exactly one of ``succeeded``, ``failed`` or ``not_attempted``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
+    AsyncIterator,
     Awaitable,
     Callable,
     Generator,
     Iterable,
     Iterator,
+    Sized,
 )
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ._exceptions import InvalidArgumentError
+from ._exceptions import (
+    AuthenticationError,
+    InvalidArgumentError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+)
 
-__all__ = ["BulkJob", "BulkResult", "Failure", "Progress"]
+__all__ = ["DEFAULT_ABORT_ON", "BulkJob", "BulkResult", "Failure", "Progress"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _DONE = object()
+
+#: Failures that stop a job at once: with a wrong key, a key without the
+#: scope, or an unpaid workspace every further item would fail the same way.
+DEFAULT_ABORT_ON: tuple[type[BaseException], ...] = (
+    AuthenticationError,
+    PermissionDeniedError,
+    PaymentRequiredError,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -64,13 +79,20 @@ class Failure(Generic[T]):
 
 @attrs.define(kw_only=True)
 class BulkResult(Generic[T, R]):
-    """What became of every item: ``succeeded`` pairs each item with its result."""
+    """What became of every item.
+
+    ``succeeded`` pairs each item with its result (``None`` unless the job
+    keeps values).  ``aborted_by`` is the exception that stopped the job
+    early, if one did: a failure matching ``abort_on``, the first failure
+    under ``stop_on_error``, or the input's own error.
+    """
 
     succeeded: list[tuple[T, R]] = attrs.Factory(list)
     failed: list[Failure[T]] = attrs.Factory(list)
     not_attempted: list[T] = attrs.Factory(list)
     elapsed: float = 0.0
     cancelled: bool = False
+    aborted_by: BaseException | None = None
 
     @property
     def total(self) -> int:
@@ -88,28 +110,62 @@ class BulkResult(Generic[T, R]):
             f"{len(self.succeeded)} succeeded, {len(self.failed)} failed, "
             f"{len(self.not_attempted)} not attempted in {self.elapsed:.2f}s ({rate:.1f}/s)"
         )
+        if self.aborted_by is not None:
+            # The class only: a message built from a response stays out of summaries.
+            text += f" [aborted by {type(self.aborted_by).__name__}]"
         return text + (" [cancelled]" if self.cancelled else "")
 
 
-async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[T, None]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
+def check_items(items: object, name: str = "items") -> None:
+    """Refuse what is not a collection of items before anything is sent.
+
+    A string is iterable, so ``pause_many("abc-123")`` would otherwise pause
+    the campaigns "a", "b", "c"...
+    """
+    if isinstance(items, (str, bytes, bytearray)):
+        raise InvalidArgumentError(
+            f"{name} must be an iterable of items, not a single "
+            f"{type(items).__name__}: wrap one id in a list"
+        )
+    if not isinstance(items, (Iterable, AsyncIterable)):
+        raise InvalidArgumentError(
+            f"{name} must be an iterable or async iterable, got {type(items).__name__}"
+        )
+
+
+def _sized(items: object) -> bool:
+    # An in-memory collection (not a one-shot iterator): what the job never
+    # read can still be listed under not_attempted, and its length is the total.
+    return (
+        isinstance(items, Sized) and isinstance(items, Iterable) and not isinstance(items, Iterator)
+    )
 
 
 class BulkJob(Generic[T, R]):
     """Run ``operation`` over ``items`` (any iterable or async iterable).
 
     ``await BulkJob(client.campaigns.pause, ids)`` runs the job and returns its
-    :class:`BulkResult`; one item's failure never stops the others unless
-    ``stop_on_error`` is set.
+    :class:`BulkResult`; one item's failure never stops the others, except a
+    failure of a class in ``abort_on`` (by default authentication, permission
+    and payment errors: every further item would fail the same way), or any
+    failure with ``stop_on_error``.  A stop lets the requests in flight finish,
+    attempts nothing more, and sets ``result.aborted_by``.
 
-    With ``keep_values=False`` the result pairs each succeeded item with
-    ``None`` instead of the operation's return value, so a job over a long
-    listing holds only the items (ids), not every returned model.
+    The input is read lazily, one item as a worker frees up, so a generator of
+    a million ids (or an endless one) is never read ahead.  A collection with a
+    length (list, tuple, set...) is accounted for whole: what a stopped job
+    never read goes under ``not_attempted``.  A one-shot iterator or async
+    iterator is not read further than needed: its unread items stay in it.
+
+    The result pairs each succeeded item with ``None`` unless
+    ``keep_values=True`` asks for the operation's return values; so by
+    default a job holds the account of its items (ids), never every returned
+    model.
+
+    A source that raises stops the job: nothing more is read or started, the
+    requests in flight finish, every item read is accounted for, and then the
+    source's own exception propagates with the partial result attached as
+    ``exc.result`` (and ``result.aborted_by`` set to it).
 
     ``job.result`` is filled in as items finish, so after a cancellation or
     timeout (which propagate as usual) it still holds the partial account,
@@ -123,20 +179,29 @@ class BulkJob(Generic[T, R]):
         *,
         concurrency: int = 16,
         stop_on_error: bool = False,
+        abort_on: tuple[type[BaseException], ...] = DEFAULT_ABORT_ON,
         on_progress: Callable[[Progress], Any] | None = None,
         total: int | None = None,
-        keep_values: bool = True,
+        keep_values: bool = False,
     ) -> None:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise InvalidArgumentError(
                 f"concurrency must be a positive integer, got {concurrency!r}"
             )
+        check_items(items)
+        if not isinstance(abort_on, tuple) or not all(
+            isinstance(cls, type) and issubclass(cls, BaseException) for cls in abort_on
+        ):
+            raise InvalidArgumentError(
+                f"abort_on must be a tuple of exception classes, got {abort_on!r}"
+            )
         self._operation = operation
         self._items = items
         self._concurrency = concurrency
         self._stop_on_error = stop_on_error
+        self._abort_on = abort_on
         self._on_progress = on_progress
-        if total is None and hasattr(items, "__len__"):
+        if total is None and _sized(items):
             total = len(items)  # type: ignore[arg-type]
         self.total = total
         self._keep_values = keep_values
@@ -155,15 +220,41 @@ class BulkJob(Generic[T, R]):
         queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=self._concurrency)
         stop = asyncio.Event()
         items = self._items
-        # A finite, in-memory input can account for what was never read; a
-        # lazy async source (a live listing) is not read further than needed.
-        rest: Iterator[T] | None = None if isinstance(items, AsyncIterable) else iter(items)
-        source = _aiter(items if rest is None else rest)
+        sync_items: Iterator[T] | None = None
+        async_items: AsyncIterator[T] | None = None
+        if isinstance(items, AsyncIterable):
+            async_items = items.__aiter__()
+        else:
+            sync_items = iter(items)
+        source_error: list[Exception] = []
+
+        def halt(cause: BaseException) -> None:
+            if result.aborted_by is None:
+                result.aborted_by = cause
+            stop.set()
+
+        async def read() -> T:
+            # StopAsyncIteration / StopIteration end the input.
+            if async_items is not None:
+                return await async_items.__anext__()
+            assert sync_items is not None
+            try:
+                return next(sync_items)
+            except StopIteration:
+                raise StopAsyncIteration from None
 
         async def feed() -> None:
-            async for item in source:
-                if stop.is_set():
-                    result.not_attempted.append(item)
+            # Checked before every read: a stopped job reads no further.
+            while not stop.is_set():
+                try:
+                    item = await read()
+                except StopAsyncIteration:
+                    break
+                except Exception as exc:
+                    # Not raised here: that would cancel the requests in
+                    # flight, whose outcome would then be unknown.
+                    source_error.append(exc)
+                    halt(exc)
                     break
                 try:
                     await queue.put(item)
@@ -188,8 +279,8 @@ class BulkJob(Generic[T, R]):
                     raise
                 except Exception as exc:
                     result.failed.append(Failure(item=item, error=exc))
-                    if self._stop_on_error:
-                        stop.set()
+                    if self._stop_on_error or isinstance(exc, self._abort_on):
+                        halt(exc)
                 else:
                     result.succeeded.append((item, value if self._keep_values else None))  # type: ignore[arg-type]
                 self._report(start)
@@ -209,10 +300,20 @@ class BulkJob(Generic[T, R]):
                 item = queue.get_nowait()
                 if item is not _DONE:
                     result.not_attempted.append(item)
-            await source.aclose()
-            if rest is not None:
-                result.not_attempted.extend(rest)
+            if async_items is not None and async_items is not items:
+                # The iterator is ours (made from an iterable such as a listing):
+                # close it now rather than when it is collected.
+                aclose = getattr(async_items, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+            if sync_items is not None and not source_error and _sized(items):
+                result.not_attempted.extend(sync_items)
             result.elapsed = time.monotonic() - start
+        if source_error:
+            error = source_error[0]
+            with contextlib.suppress(AttributeError):
+                error.result = result  # type: ignore[attr-defined]
+            raise error
         return result
 
     def _report(self, start: float) -> None:

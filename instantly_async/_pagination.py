@@ -1,15 +1,37 @@
 """Cursor pagination over ``next_starting_after``.
 
 Stop rules (the vendor's docs and its starter kit disagree on how a listing
-ends, so every form is honoured): the cursor is missing or empty, a page has no
-items (the last page with data may still carry a cursor), or a cursor comes
-back that was already followed (a server bug that would otherwise loop forever;
-logged as a warning).
+ends, so every form is honoured): the cursor is missing, ``null`` or empty, a
+page has no items (the last page with data may still carry a cursor), or a
+cursor comes back that was already followed (a server bug that would otherwise
+loop forever; logged as a warning).
 
-One page is fetched ahead: as soon as a page's cursor is known the next request
-leaves, before the page's items are structured and while the caller works on
-them.  No more than one page is ever held beyond the caller's, so memory stays
-flat however long the listing is.
+A misbehaving server meets these rules:
+
+* Cursor cycles of any length stop, in bounded memory however long the
+  listing.  The paginator remembers cursors as hashes: the last
+  ``CYCLE_WINDOW`` (1,024) exactly, so a cycle of up to that many pages stops
+  at its first repeat, and a sample of at most ``CYCLE_SAMPLE`` (1,024) older
+  ones, one every ``stride`` pages, the stride doubling whenever the sample
+  fills.  A longer cycle stops once a sampled cursor comes round again,
+  having served at most 1/512 of the pages listed a second time (the bound is
+  checked by the tests).  Each page costs O(1): a thinning of the sample
+  (1,024 steps) comes at most once every 512 pages.  An endless listing of fresh
+  cursors is no cycle and does not stop by itself: ``max_items`` or leaving
+  the loop does.
+* A page with more items than the ``limit`` asked for is refused with
+  :class:`APIResponseValidationError` (not retried), before any of its items
+  is handed over.  Its cursor cannot be trusted for the items past the limit,
+  and handing over only some of them would make a checkpoint skip the rest on
+  resume; the last checkpoint (the previous page's cursor) stays valid.
+* A cursor that is not a string (``false``, a number, a list) is an
+  :class:`APIResponseValidationError`; it is never sent back.
+
+``async for`` and ``.pages()`` fetch one page ahead: as soon as a page's cursor
+is known the next request leaves, before the page's items are structured and
+while the caller works on them.  No more than one page is ever held beyond
+the caller's, so memory stays flat however long the listing is.
+``await paginator`` fetches the first page only: exactly one request.
 """
 
 from __future__ import annotations
@@ -17,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +55,10 @@ log = logging.getLogger("instantly_async")
 
 # (starting_after, limit) -> the decoded JSON of one page
 FetchPage = Callable[[str | None, int], Awaitable[Any]]
+
+# The cursor trail's bounds (see the module docstring); about 200 KB at most.
+CYCLE_WINDOW = 1024
+CYCLE_SAMPLE = 1024
 
 
 @attrs.define(kw_only=True)
@@ -50,6 +77,46 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
     # A prefetch abandoned by an early exit must not log "exception never retrieved".
     if not task.cancelled():
         task.exception()
+
+
+class _CursorTrail:
+    """The cursors a listing has followed, in bounded memory.
+
+    Hashes, not the cursors: a hostile server's megabyte-long cursors cost
+    no more than short ones.  (A 64-bit hash collision would end a listing
+    early with a warning; at 2,048 remembered hashes that is a 1e-16 chance
+    a page.)
+    """
+
+    __slots__ = ("_followed", "_order", "_recent", "_sample", "_sample_size", "_stride", "_window")
+
+    def __init__(self, window: int, sample_size: int) -> None:
+        self._window = window
+        self._sample_size = sample_size
+        self._recent: set[int] = set()
+        self._order: deque[tuple[int, int]] = deque()  # (hash, when followed), oldest first
+        self._sample: dict[int, int] = {}  # hash -> when followed
+        self._stride = 1
+        self._followed = 0
+
+    def repeats(self, cursor: str) -> bool:
+        """Whether ``cursor`` was followed before; if not, it is remembered as followed."""
+        key = hash(cursor)
+        if key in self._recent or key in self._sample:
+            return True
+        self._followed += 1
+        self._recent.add(key)
+        self._order.append((key, self._followed))
+        if len(self._order) > self._window:
+            old, when = self._order.popleft()
+            self._recent.discard(old)
+            if when % self._stride == 0:
+                self._sample[old] = when
+                if len(self._sample) > self._sample_size:
+                    # Keep every other sampled page: the sample spans twice as far.
+                    self._stride *= 2
+                    self._sample = {k: w for k, w in self._sample.items() if w % self._stride == 0}
+        return False
 
 
 class AsyncPaginator(Generic[T]):
@@ -95,10 +162,11 @@ class AsyncPaginator(Generic[T]):
         return self._first_page().__await__()
 
     async def _first_page(self) -> Page[T]:
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                return page
-        return Page(items=[], next_starting_after=None)
+        # No prefetch: awaiting a listing asks for one page and sends one request.
+        size = self._next_limit(self._max_items)
+        data = await self._fetch(self._starting_after, size)
+        raw_items, cursor = self._checked(data, size, self._trail())
+        return Page(items=self._structure(raw_items), next_starting_after=cursor)
 
     async def _items(self) -> AsyncGenerator[T, None]:
         async with contextlib.aclosing(self.pages()) as pages:
@@ -109,11 +177,10 @@ class AsyncPaginator(Generic[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield pages in order; each carries the cursor to resume after it."""
         remaining = self._max_items
-        seen: set[str] = set()
-        if self._starting_after:
-            seen.add(self._starting_after)
+        trail = self._trail()
+        size = self._next_limit(remaining)
         task: asyncio.Task[Any] | None = asyncio.ensure_future(
-            self._fetch(self._starting_after, self._next_limit(remaining))
+            self._fetch(self._starting_after, size)
         )
         first = True
         try:
@@ -122,24 +189,13 @@ class AsyncPaginator(Generic[T]):
                 fetch_is_slower = not task.done()
                 data = await task
                 task = None
-                raw_items, cursor = self._unpack(data)
+                raw_items, cursor = self._checked(data, size, trail)
                 if remaining is not None:
-                    raw_items = raw_items[:remaining]  # a server ignoring `limit` cannot overshoot
                     remaining -= len(raw_items)
-                if not raw_items:
-                    cursor = None
-                elif cursor in seen:
-                    log.warning(
-                        "%s %s returned the cursor %r a second time; stopping the listing",
-                        self._method,
-                        self._path,
-                        cursor,
-                    )
-                    cursor = None
                 if cursor is not None and remaining != 0:
-                    seen.add(cursor)
                     # The next request leaves before this page is structured.
-                    task = asyncio.ensure_future(self._fetch(cursor, self._next_limit(remaining)))
+                    size = self._next_limit(remaining)
+                    task = asyncio.ensure_future(self._fetch(cursor, size))
                     if fetch_is_slower:
                         # Why: a task only starts at the next loop turn and
                         # structuring is synchronous, so the request used to
@@ -151,32 +207,64 @@ class AsyncPaginator(Generic[T]):
                         # request's preparation on the caller's time.
                         await asyncio.sleep(0)
                 if raw_items or first:
-                    yield Page(
-                        items=[
-                            structure(item, self._item_type, method=self._method, path=self._path)
-                            for item in raw_items
-                        ],
-                        next_starting_after=cursor,
-                    )
+                    yield Page(items=self._structure(raw_items), next_starting_after=cursor)
                 first = False
         finally:
             if task is not None and not task.done():
                 task.cancel()
                 task.add_done_callback(_retrieve)
 
+    def _trail(self) -> _CursorTrail:
+        trail = _CursorTrail(CYCLE_WINDOW, CYCLE_SAMPLE)
+        if self._starting_after:
+            trail.repeats(self._starting_after)
+        return trail
+
+    def _structure(self, raw_items: list[Any]) -> list[T]:
+        method, path, item_type = self._method, self._path, self._item_type
+        return [structure(item, item_type, method=method, path=path) for item in raw_items]
+
+    def _checked(self, data: Any, size: int, trail: _CursorTrail) -> tuple[list[Any], str | None]:
+        """A page's items and the cursor to follow, every stop rule applied."""
+        raw_items, cursor = self._unpack(data)
+        if len(raw_items) > size:
+            raise self._invalid(
+                f"the server sent {len(raw_items)} items for limit={size}; the page is "
+                "refused, since its cursor would skip items on resume",
+                f"{len(raw_items)} items",
+            )
+        if not raw_items:
+            return raw_items, None
+        if cursor is not None and trail.repeats(cursor):
+            log.warning(
+                "%s %s returned the cursor %r a second time; stopping the listing",
+                self._method,
+                self._path,
+                cursor[:100],
+            )
+            return raw_items, None
+        return raw_items, cursor
+
     def _next_limit(self, remaining: int | None) -> int:
         return self._limit if remaining is None else min(self._limit, remaining)
 
     def _unpack(self, data: Any) -> tuple[list[Any], str | None]:
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-            raise APIResponseValidationError(
-                "a list response must be an object with an 'items' array",
-                method=self._method,
-                path=self._path,
-                status_code=200,
-                body=repr(data)[:2000],
+            raise self._invalid(
+                "a list response must be an object with an 'items' array", repr(data)[:2000]
             )
         cursor = data.get("next_starting_after")
-        if cursor is not None and not isinstance(cursor, str):
-            cursor = str(cursor)
-        return data["items"], cursor or None
+        if cursor is None or cursor == "":
+            return data["items"], None
+        if not isinstance(cursor, str):
+            # Sent back as "False" or "[]" it would restart or derail the listing.
+            raise self._invalid(
+                f"next_starting_after must be a cursor string or null, got {cursor!r:.100}",
+                repr(cursor)[:2000],
+            )
+        return data["items"], cursor
+
+    def _invalid(self, message: str, body: str) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            message, method=self._method, path=self._path, status_code=200, body=body
+        )

@@ -172,3 +172,18 @@ def string_list(value: Iterable[str], name: str) -> list[str]:
         if not isinstance(item, str) or not item:
             raise InvalidArgumentError(f"{name} must contain non-empty strings, got {item!r}")
     return items
+
+
+def query_list(values: list[str], name: str) -> list[str]:
+    """Values of a list query parameter, refused when one holds a comma.
+
+    The API reads ``tag_ids`` as one comma-separated value, and servers commonly
+    split repeated parameters such as ``ids`` on commas too: ``["t1,t2"]``
+    would silently become two values.
+    """
+    for value in values:
+        if "," in value:
+            raise InvalidArgumentError(
+                f"{name} item {value!r} holds a comma; pass each value as its own list item"
+            )
+    return values

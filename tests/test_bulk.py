@@ -31,7 +31,9 @@ def accounted(result: Any) -> list[Any]:
 async def test_pause_many_by_ids(client: AsyncInstantly, fake: FakeInstantly) -> None:
     ids = [c["id"] for c in fake.seed_campaigns(120, status=1)]
     progress: list[Progress] = []
-    result = await client.campaigns.pause_many(ids, concurrency=8, on_progress=progress.append)
+    result = await client.campaigns.pause_many(
+        ids, concurrency=8, on_progress=progress.append, keep_values=True
+    )
     assert result.ok and len(result.succeeded) == 120
     assert sorted(accounted(result)) == sorted(ids)
     assert all(c.status is CampaignStatus.PAUSED for _, c in result.succeeded)
@@ -158,7 +160,7 @@ async def test_the_runner_takes_any_async_operation() -> None:
             raise ValueError("three")
         return x * x
 
-    result = await BulkJob(square, range(6), concurrency=2)
+    result = await BulkJob(square, range(6), concurrency=2, keep_values=True)
     assert sorted(result.succeeded) == [(0, 0), (1, 1), (2, 4), (4, 16), (5, 25)]
     assert [(f.item, str(f.error)) for f in result.failed] == [(3, "three")]
 
@@ -195,7 +197,7 @@ async def test_streaming_a_listing_into_a_job_keeps_memory_flat() -> None:
                 tracemalloc.start()
                 try:
                     base, _ = tracemalloc.get_traced_memory()
-                    job = client.campaigns.pause_many(client.campaigns.list(), keep_values=False)
+                    job = client.campaigns.pause_many(client.campaigns.list())
                     result = await job
                     _, top = tracemalloc.get_traced_memory()
                 finally:

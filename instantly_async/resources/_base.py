@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Sized,
+)
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._bulk import BulkJob, Progress
+from .._bulk import DEFAULT_ABORT_ON, BulkJob, Progress, check_items
 from .._converter import structure
 from .._exceptions import InvalidArgumentError
 from .._pagination import AsyncPaginator
@@ -84,17 +92,29 @@ class Resource:
 def target_ids(targets: Iterable[Any] | AsyncIterable[Any]) -> Iterable[Any] | AsyncIterable[Any]:
     """Bulk targets as ids, so a job's account holds small strings, not models.
 
-    A finite input is mapped at once (keeping its length for progress); an
-    async one, such as a listing, is mapped as it streams.
+    An in-memory collection is mapped at once (it is already in memory, and
+    keeps its length for progress and for accounting what a stopped job never
+    read); an iterator or async iterable, such as a generator or a listing, is
+    mapped as it is read.
     """
+    check_items(targets, "targets")
     if isinstance(targets, AsyncIterable):
         return _async_ids(targets)
-    return [getattr(t, "id", t) for t in targets]
+    if isinstance(targets, Sized) and not isinstance(targets, Iterator):
+        return [getattr(t, "id", t) for t in targets]
+    return (getattr(t, "id", t) for t in targets)
 
 
 async def _async_ids(targets: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
-    async for target in targets:
-        yield getattr(target, "id", target)
+    iterator = targets.__aiter__()
+    try:
+        async for target in iterator:
+            yield getattr(target, "id", target)
+    finally:
+        # Made here (from a listing, say): closed here, prefetch included.
+        aclose = getattr(iterator, "aclose", None)
+        if iterator is not targets and aclose is not None:
+            await aclose()
 
 
 class BulkOperation(Generic[R]):
@@ -103,9 +123,10 @@ class BulkOperation(Generic[R]):
     ``pause_many = BulkOperation(pause)`` in a resource class gives
     ``client.campaigns.pause_many(targets, ...)``, a :class:`BulkJob` over
     ``pause``.  ``targets`` may be any iterable or async iterable of ids or
-    models, a listing included (streamed, never held whole); every target
-    ends up in the result, by id, as succeeded (with the returned model unless
-    ``keep_values`` is false), failed or not attempted.
+    models, a listing or a generator included (read lazily, never held
+    whole); every target read ends up in the result, by id, as succeeded
+    (with the returned model only when ``keep_values=True``), failed or not
+    attempted.  ``abort_on`` and ``stop_on_error`` are :class:`BulkJob`'s.
     """
 
     def __init__(self, operation: Callable[[Any, Any], Awaitable[R]]) -> None:
@@ -129,8 +150,9 @@ class BoundBulkOperation(Generic[R]):
         *,
         concurrency: int = DEFAULT_BULK_CONCURRENCY,
         stop_on_error: bool = False,
+        abort_on: tuple[type[BaseException], ...] = DEFAULT_ABORT_ON,
         on_progress: Callable[[Progress], Any] | None = None,
-        keep_values: bool = True,
+        keep_values: bool = False,
     ) -> BulkJob[str, R]:
         operation, resource = self._operation, self._resource
 
@@ -142,6 +164,7 @@ class BoundBulkOperation(Generic[R]):
             target_ids(targets),
             concurrency=concurrency,
             stop_on_error=stop_on_error,
+            abort_on=abort_on,
             on_progress=on_progress,
             keep_values=keep_values,
         )

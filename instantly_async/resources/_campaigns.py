@@ -22,6 +22,7 @@ from .._params import (
     optional_id,
     path_id,
     query,
+    query_list,
     string_list,
 )
 from .._validate import check_schedule, check_sequences
@@ -74,7 +75,13 @@ def _ids_filter(
     if campaigns is not None:
         if isinstance(campaigns, (str, bytes)):
             raise InvalidArgumentError("campaigns must be a list of ids or Campaign objects")
-        ids = [optional_id(c, "campaigns[]") for c in campaigns]
+        ids = []
+        for c in campaigns:
+            one = optional_id(c, "campaigns[]")
+            if one is None:
+                raise InvalidArgumentError("campaigns must not contain None")
+            ids.append(one)
+        query_list(ids, "campaigns")
     return query(("id", optional_id(campaign, "campaign")), ("ids", ids))
 
 
@@ -154,7 +161,12 @@ class Campaigns(Resource):
         """
         filters = query(
             ("search", search),
-            ("tag_ids", ",".join(string_list(tag_ids, "tag_ids")) if tag_ids is not None else None),
+            (
+                "tag_ids",
+                None
+                if tag_ids is None
+                else ",".join(query_list(string_list(tag_ids, "tag_ids"), "tag_ids")),
+            ),
             ("status", None if status is None else enum_value(status, CampaignStatus, "status")),
             (
                 "exclude_status",
