@@ -96,7 +96,7 @@ async def _run(args: argparse.Namespace, ids: list[str], tally: _Tally) -> dict[
         finished = time.time()
         limiter = client._transport.sessions._limiter
         given_up = getattr(limiter, "slots_given_up", 0)
-        past_budget = getattr(limiter, "calls_past_budget", 0)
+        past_budget = getattr(limiter, "answers_past_budget", 0)
     errors = collections.Counter(type(f.error).__name__ for f in result.failed)
     return {
         "tag": args.tag,
@@ -111,7 +111,7 @@ async def _run(args: argparse.Namespace, ids: list[str], tally: _Tally) -> dict[
         "retries_429": tally.retries_429,
         "messages": tally.messages[:20],
         "slots_given_up": given_up,
-        "calls_past_budget": past_budget,
+        "answers_past_budget": past_budget,
     }
 
 

@@ -89,8 +89,9 @@ class RateLimit:
     * ``fallback_fraction``: while Redis cannot answer, each process paces
       itself locally to this fraction of the budget (default 0.25: four
       processes together stay inside the limit).
-    * ``redis_timeout``: seconds one Redis call may take before the process
-      falls back to local pacing (default 0.01).
+    * ``redis_timeout``: the budget of one Redis call (default 0.01 s); when
+      no call has been answered within it for half a second (or on an error),
+      the process falls back to local pacing until Redis answers in time.
     """
 
     per_second: float = attrs.field(default=100.0, validator=attrs.validators.gt(0))

@@ -23,13 +23,14 @@ milliseconds), never the others' time.
 A 429 seen by any process sets a shared pause (``Retry-After``) in the same
 hash; the script schedules no slot before it ends.
 
-Redis is never allowed to stop work.  A call gets ``redis_timeout`` (10 ms by
-default); one past it is left to finish on its own (its slot goes unused) and
-the caller asks again.  An error, or no answer at all for 0.1 s, sends the
-process to the local limiter at ``fallback_fraction`` of the budget, with one
-warning; it asks Redis again once a second and goes back to the shared budget
-(one info line) when Redis answers.  A restarted or flushed Redis simply
-starts the schedule afresh.
+Redis is never allowed to stop work.  A call answered within ``redis_timeout``
+(10 ms by default) means Redis is healthy; a later answer is still used (it is
+more often this process or machine being busy than Redis being slow).  An
+error, or no answer within the budget for half a second, sends the process to
+the local limiter at ``fallback_fraction`` of the budget, with one warning; it
+asks Redis again once a second and goes back to the shared budget (one info
+line) when Redis answers in time.  A restarted or flushed Redis simply starts
+the schedule afresh.
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ CONNECT_TIMEOUT = 0.25
 WARN_EVERY = 60.0
 # Seconds an abandoned call may go on before redis-py gives up on it.
 ABANDON_AFTER = 1.0
-# Seconds without an answer (calls past their budget, each retried) before
+# Seconds of no answer within the budget (late answers are still used) before
 # Redis counts as unavailable; an error counts at once.
-UNAVAILABLE_AFTER = 0.1
+UNAVAILABLE_AFTER = 0.5
 # Loop turns an answer may take, after the budget, to reach us once it is in.
 _GRACE_STEPS = 4
 # Slots given up in a row for waking too late, before one is used anyway (a
@@ -169,12 +170,12 @@ class SharedRateLimiter(Pause):
         "_redis",
         "_redis_timeout",
         "_script",
-        "_silent_since",
+        "_slow_since",
         "_tasks",
         "_timeout",
         "_unavailable_after",
         "_where",
-        "calls_past_budget",
+        "answers_past_budget",
         "slots_given_up",
     )
 
@@ -224,8 +225,8 @@ class SharedRateLimiter(Pause):
         # Calls answered since (re)connecting: until each holder has had one,
         # a call may be the one that opens a pooled connection.
         self._answered = 0
-        # Since when calls have gone unanswered (None: the last one answered).
-        self._silent_since: float | None = None
+        # Since when Redis has answered nothing within the budget (None: it does).
+        self._slow_since: float | None = None
         self._unavailable_after = max(UNAVAILABLE_AFTER, 10 * self._timeout)
         self._degraded = False
         self._probe_at = 0.0
@@ -233,10 +234,10 @@ class SharedRateLimiter(Pause):
         self._pause_sent = 0.0
         # Pause writes, and calls abandoned past their budget.
         self._tasks: set[asyncio.Future[Any]] = set()
-        # Slots never used (the tests and the benchmark report them): the caller
-        # woke too late, or the call's answer came past its budget.
+        # For the tests and the benchmark: slots given up (the caller woke too
+        # late to use them) and answers that came past the budget.
         self.slots_given_up = 0
-        self.calls_past_budget = 0
+        self.answers_past_budget = 0
 
     @property
     def degraded(self) -> bool:
@@ -264,27 +265,21 @@ class SharedRateLimiter(Pause):
                         continue  # another caller is already probing: pace locally
                     self._probe_at = loop.time() + PROBE_INTERVAL
                 try:
-                    wait_us = await self._call(self._args)
+                    wait_us, asked = await self._call(self._args)
                 except Exception as exc:  # any Redis trouble: never stop the work
                     failure: BaseException | None = exc
                 else:
                     failure = None
-                if failure is None:
-                    self._silent_since = None
-                    if self._degraded:
-                        self._degraded = False
-                        log.info(
-                            "rate limit: Redis at %s answers again; back to the shared budget",
-                            self._where,
-                        )
-                    target = loop.time() + int(wait_us) / 1_000_000
-                    if wait_us > 0:
+                    # The slot is reckoned from when we asked: an answer that sat
+                    # unread while this loop was busy must not push the send later.
+                    target = asked + wait_us / 1_000_000
+                    if target > loop.time():
                         await asyncio.sleep(target - loop.time())
                     if loop.time() - target <= self._late or late_slots == _MAX_LATE_SLOTS:
                         return
                     late_slots += 1
                     self.slots_given_up += 1
-                    continue  # woke too late to use the slot: it is spent, take another
+                    continue  # too late to use the slot: it is spent, take another
             assert failure is not None
             self._failed(failure)
 
@@ -308,16 +303,27 @@ class SharedRateLimiter(Pause):
         except Exception as exc:
             self._failed(exc)
 
-    async def _call(self, args: list[Any]) -> int:
-        """Run the script within the call's budget (``TimeoutError`` past it)."""
-        if self._answered >= self._holders_count:
-            budget = self._timeout
+    async def _call(self, args: list[Any]) -> tuple[int, float]:
+        """Run the script: (its answer, when it was asked); ``TimeoutError`` if Redis is gone.
+
+        An answer is used however late it comes, up to the point where Redis
+        counts as unavailable: a late answer is more often this process (or
+        the machine) being busy than Redis being slow, and giving up on it would
+        waste its slot or, worse, send on the local limiter while the shared
+        budget knows nothing of it.
+        """
+        loop = self._loop
+        asked = loop.time()
+        budget = self._timeout if self._answered >= self._holders_count else CONNECT_TIMEOUT
+        if self._degraded:
+            give_up = budget  # a probe: the process is pacing locally meanwhile
         else:
-            budget = max(self._timeout, CONNECT_TIMEOUT)
+            slow_since = asked if self._slow_since is None else self._slow_since
+            give_up = max(budget, slow_since + self._unavailable_after - asked)
         task = asyncio.ensure_future(self._script(keys=[self._key], args=args))
         try:
-            await asyncio.wait((task,), timeout=budget)
-            # The answer may have arrived while this loop was busy elsewhere (or
+            await asyncio.wait((task,), timeout=give_up)
+            # The answer may have come in while this loop was busy elsewhere (or
             # the process was not scheduled): let it through before giving up.
             for _ in range(_GRACE_STEPS):
                 if task.done():
@@ -332,41 +338,45 @@ class SharedRateLimiter(Pause):
             # cancelling would cost its connection, and the next call a reconnect.
             self._tasks.add(task)
             task.add_done_callback(self._forget)
-            self.calls_past_budget += 1
             raise asyncio.TimeoutError
-        result = task.result()
-        self._answered += 1
-        return int(result)
+        result = int(task.result())  # a Redis error raises here
+        self._answered_in(loop.time() - asked, budget)
+        return result, asked
+
+    def _answered_in(self, seconds: float, budget: float) -> None:
+        """Keep the health record: answers within the budget, or slow since when."""
+        now = self._loop.time()
+        if seconds <= budget:
+            self._answered += 1
+            self._slow_since = None
+            if self._degraded:
+                self._degraded = False
+                log.info(
+                    "rate limit: Redis at %s answers again; back to the shared budget",
+                    self._where,
+                )
+            return
+        self.answers_past_budget += 1
+        if self._slow_since is None:
+            self._slow_since = now - seconds
+        elif now - self._slow_since >= self._unavailable_after and not self._degraded:
+            self._degrade(asyncio.TimeoutError())  # this answer's slot is still used
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
         _retrieve(task)
 
     def _failed(self, exc: BaseException) -> None:
-        """Fall back at once on an error; on late answers once none came for a while.
-
-        A late answer is often this process (or the machine) being busy rather
-        than Redis being down, and local grants are ones the shared budget
-        knows nothing about, so a timeout alone only costs the abandoned call's
-        slot (the caller asks again) until Redis has answered nothing for
-        ``_unavailable_after``.
-        """
-        loop = asyncio.get_running_loop()
+        """A call failed or Redis stayed silent: pace locally (or, pacing locally, keep on)."""
         if self._degraded:
-            self._probe_at = loop.time() + PROBE_INTERVAL
+            self._probe_at = self._loop.time() + PROBE_INTERVAL
             return
-        if isinstance(exc, (asyncio.TimeoutError, self._redis_timeout)):
-            now = loop.time()
-            if self._silent_since is None:
-                self._silent_since = now - self._timeout
-            if now - self._silent_since < self._unavailable_after:
-                return
-        self._silent_since = None
         self._degrade(exc)
 
     def _degrade(self, exc: BaseException) -> None:
-        now = asyncio.get_running_loop().time()
+        now = self._loop.time()
         self._answered = 0
+        self._slow_since = None
         self._probe_at = now + PROBE_INTERVAL
         if self._degraded:
             return
@@ -375,7 +385,9 @@ class SharedRateLimiter(Pause):
         level = logging.WARNING if now >= self._quiet_until else logging.INFO
         self._quiet_until = now + WARN_EVERY
         if isinstance(exc, (asyncio.TimeoutError, self._redis_timeout)):
-            reason = f"no answer within {self._timeout * 1000:g} ms"
+            reason = (
+                f"no answer within {self._timeout * 1000:g} ms for {self._unavailable_after:g} s"
+            )
         else:
             reason = f"{type(exc).__name__}: {str(exc)[:200]}"
         log.log(
