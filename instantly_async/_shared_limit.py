@@ -28,7 +28,7 @@ Redis is never allowed to stop work.  A call answered within ``redis_timeout``
 more often this process or machine being busy than Redis being slow).  An
 error, or no answer within the budget for half a second, sends the process to
 the local limiter at ``fallback_fraction`` of the budget, with one warning; it
-asks Redis again once a second and goes back to the shared budget (one info
+asks Redis again four times a second and goes back to the shared budget (one info
 line) when Redis answers in time.  A restarted or flushed Redis simply starts
 the schedule afresh.
 """
@@ -36,9 +36,11 @@ the schedule afresh.
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import logging
 import math
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,12 +50,18 @@ log = logging.getLogger("instantly_async")
 
 __all__ = ["SharedRateLimiter", "default_name", "key_for"]
 
-# Seconds between attempts to reach Redis again while pacing locally.
-PROBE_INTERVAL = 1.0
+# Seconds between attempts to reach Redis again while pacing locally: short,
+# because processes that are back on the shared budget while others still
+# pace locally together go over it.
+PROBE_INTERVAL = 0.25
 # The budget of a call that may have to connect first (and load the script):
 # the first few calls, and the first few after a failure.  Connection refused is instant;
 # only a host that drops packets costs this much, once a probe interval.
 CONNECT_TIMEOUT = 0.25
+# Seconds after Redis answers again during which a process also keeps to its
+# local share: processes come back one by one, and the first back must not
+# take the whole budget while the others still send on their local limiters.
+GENTLE_RETURN = 1.0
 # Seconds after a fallback warning in which another fallback logs at INFO only.
 WARN_EVERY = 60.0
 # Seconds an abandoned call may go on before redis-py gives up on it.
@@ -67,8 +75,11 @@ _GRACE_STEPS = 4
 # loop that is always late would otherwise never send).
 _MAX_LATE_SLOTS = 2
 
-# KEYS[1]: the budget's hash.  ARGV[1] = "a" (acquire): then triples of
-# (field, interval us, tolerance us), one per window; answers the wait in us.
+# KEYS[1]: the budget's hash.  ARGV[1] = "a" (acquire): then per window a
+# field, its interval and tolerance in us, and a charge with its age in us:
+# requests this process sent on its local limiter while Redis was away (within
+# the window, the oldest that long ago), booked as if sent evenly since then,
+# before the new slot.  Answers the wait in us.
 # ARGV[1] = "p" (pause), ARGV[2] = us: no slot before now + us; answers 0.
 # Times are integer microseconds of the server clock (exact in Lua's doubles).
 _SCRIPT = """
@@ -88,20 +99,27 @@ if ARGV[1] == 'p' then
 end
 local at = now
 if pause > at then at = pause end
-local n = (#ARGV - 1) / 3
+local n = (#ARGV - 1) / 5
 local tats = {}
 for i = 1, n do
-  local tat = tonumber(redis.call('HGET', key, ARGV[3 * i - 1]) or '0')
+  local f = 5 * i - 3
+  local tat = tonumber(redis.call('HGET', key, ARGV[f]) or '0')
+  local charge = tonumber(ARGV[f + 3])
+  if charge > 0 then
+    local since = now - tonumber(ARGV[f + 4])
+    if tat < since then tat = since end
+    tat = tat + charge * tonumber(ARGV[f + 1])
+  end
   tats[i] = tat
-  local earliest = tat - tonumber(ARGV[3 * i + 1])
+  local earliest = tat - tonumber(ARGV[f + 2])
   if earliest > at then at = earliest end
 end
 local last = at
 for i = 1, n do
   local tat = tats[i]
   if tat < at then tat = at end
-  tat = tat + tonumber(ARGV[3 * i])
-  redis.call('HSET', key, ARGV[3 * i - 1], tat)
+  tat = tat + tonumber(ARGV[5 * i - 2])
+  redis.call('HSET', key, ARGV[5 * i - 3], tat)
   if tat > last then last = tat end
 end
 -- Once every tat has passed the state says nothing a missing key would not.
@@ -139,16 +157,16 @@ def _where(url: str) -> str:
     return f"{parts.hostname}:{parts.port or 6379}{parts.path or ''}"
 
 
-def _window_args(limit: RateLimit) -> list[Any]:
-    """The script's per-window arguments: field, emission interval and tolerance in us."""
-    windows = [("s", *_bucket(limit.per_second, 1.0))]
+def _windows(limit: RateLimit) -> list[tuple[str, float, int, int]]:
+    """Per window: field, length in seconds, emission interval and tolerance in us."""
+    windows = [("s", 1.0, *_bucket(limit.per_second, 1.0))]
     if limit.per_minute is not None:
-        windows.append(("m", *_bucket(limit.per_minute, 60.0)))
-    args: list[Any] = []
-    for field, capacity, rate in windows:
+        windows.append(("m", 60.0, *_bucket(limit.per_minute, 60.0)))
+    out = []
+    for field, seconds, capacity, rate in windows:
         interval = 1_000_000 / rate
-        args += [field, math.ceil(interval), math.floor((capacity - 1.0) * interval)]
-    return args
+        out.append((field, seconds, math.ceil(interval), math.floor((capacity - 1.0) * interval)))
+    return out
 
 
 class SharedRateLimiter(Pause):
@@ -159,11 +177,13 @@ class SharedRateLimiter(Pause):
         "_args",
         "_degraded",
         "_fraction",
+        "_gentle_until",
         "_holders",
         "_holders_count",
         "_key",
         "_late",
         "_local",
+        "_local_sent",
         "_pause_sent",
         "_probe_at",
         "_quiet_until",
@@ -175,6 +195,7 @@ class SharedRateLimiter(Pause):
         "_timeout",
         "_unavailable_after",
         "_where",
+        "_windows",
         "answers_past_budget",
         "slots_given_up",
     )
@@ -205,7 +226,12 @@ class SharedRateLimiter(Pause):
         self._redis_timeout: type[Exception] = RedisTimeoutError
         self._script = self._redis.register_script(_SCRIPT)
         self._key = key_for(name)
-        self._args = ["a", *_window_args(limit)]
+        self._windows = _windows(limit)
+        self._args = self._acquire_args()
+        # When this process sent on its local limiter (loop time), to be booked
+        # in Redis when it answers again: else the shared schedule, starting
+        # afresh, would let through a second full budget on top of them.
+        self._local_sent: collections.deque[float] = collections.deque()
         # A few reservations per process: enough to cover the round trip to
         # Redis at full rate, few enough that a dead holder costs little.
         self._holders_count = min(16, max(4, math.ceil(limit.per_second * 0.04)))
@@ -230,6 +256,7 @@ class SharedRateLimiter(Pause):
         self._unavailable_after = max(UNAVAILABLE_AFTER, 10 * self._timeout)
         self._degraded = False
         self._probe_at = 0.0
+        self._gentle_until = 0.0
         self._quiet_until = 0.0
         self._pause_sent = 0.0
         # Pause writes, and calls abandoned past their budget.
@@ -253,21 +280,41 @@ class SharedRateLimiter(Pause):
         await self._take(loop)
         return loop.time() - start
 
+    def _acquire_args(self, sent: Sequence[float] = (), now: float = 0.0) -> list[Any]:
+        """The script's arguments, charging the local ``sent`` times of each window to ``now``."""
+        args: list[Any] = ["a"]
+        for field, seconds, interval, tolerance in self._windows:
+            inside = [t for t in sent if t > now - seconds]
+            age = math.ceil((now - inside[0]) * 1_000_000) if inside else 0
+            args += [field, interval, tolerance, len(inside), age]
+        return args
+
     async def _take(self, loop: asyncio.AbstractEventLoop) -> None:
         late_slots = 0
         while True:
             if self._degraded and loop.time() < self._probe_at:
                 await self._local.acquire()
+                self._note_local_send(loop.time())
                 return
+            if self._gentle_until > loop.time():
+                # Just back: the others may still be pacing locally, so keep to
+                # the local share too for a window, until all have booked theirs.
+                await self._local.acquire()
             async with self._holders:
                 if self._degraded:
                     if loop.time() < self._probe_at:
                         continue  # another caller is already probing: pace locally
                     self._probe_at = loop.time() + PROBE_INTERVAL
+                # Local sends are booked by one call only: taken out, put back if it fails.
+                charged = list(self._local_sent)
+                self._local_sent.clear()
+                args = self._acquire_args(charged, loop.time()) if charged else self._args
                 try:
-                    wait_us, asked = await self._call(self._args)
+                    wait_us, asked = await self._call(args)
                 except Exception as exc:  # any Redis trouble: never stop the work
                     failure: BaseException | None = exc
+                    if charged:
+                        self._local_sent = collections.deque(sorted([*charged, *self._local_sent]))
                 else:
                     failure = None
                     # The slot is reckoned from when we asked: an answer that sat
@@ -351,6 +398,7 @@ class SharedRateLimiter(Pause):
             self._slow_since = None
             if self._degraded:
                 self._degraded = False
+                self._gentle_until = now + GENTLE_RETURN
                 log.info(
                     "rate limit: Redis at %s answers again; back to the shared budget",
                     self._where,
@@ -361,6 +409,12 @@ class SharedRateLimiter(Pause):
             self._slow_since = now - seconds
         elif now - self._slow_since >= self._unavailable_after and not self._degraded:
             self._degrade(asyncio.TimeoutError())  # this answer's slot is still used
+
+    def _note_local_send(self, now: float) -> None:
+        sent = self._local_sent
+        sent.append(now)
+        while sent[0] <= now - 60.0:
+            sent.popleft()
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
