@@ -6,7 +6,7 @@
 """
 
 from ._bulk import BulkJob, BulkResult, Failure, Progress
-from ._client import DEFAULT_BASE_URL, AsyncInstantly
+from ._client import DEFAULT_BASE_URL, AsyncInstantly, ClientMetrics
 from ._converter import to_dict
 from ._exceptions import (
     APIConnectionError,
@@ -16,6 +16,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InstantlyError,
     InternalServerError,
@@ -49,6 +50,8 @@ __all__ = [
     "BulkResult",
     "Campaign",
     "CampaignStatus",
+    "ClientClosedError",
+    "ClientMetrics",
     "ConflictError",
     "Failure",
     "InstantlyError",

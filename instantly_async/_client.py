@@ -18,16 +18,18 @@ from yarl import URL
 from ._exceptions import InvalidArgumentError
 from ._params import NOT_GIVEN, NotGiven
 from ._ratelimit import RateLimit, RateLimiter
+from ._redact import register_secret
 from ._retry import RetryPolicy
 from ._session import SessionManager
 from ._shared_limit import SharedRateLimiter, default_name
 from ._transport import Transport
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncInstantly"]
+__all__ = ["DEFAULT_BASE_URL", "AsyncInstantly", "ClientMetrics"]
 
 DEFAULT_BASE_URL = "https://api.instantly.ai"
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
 _ENV_KEY = "INSTANTLY_API_KEY"
 _ENV_BASE_URL = "INSTANTLY_BASE_URL"
@@ -61,6 +63,25 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
     return str(URL(base_url.rstrip("/")))
 
 
+@attrs.frozen(kw_only=True)
+class ClientMetrics:
+    """What one client (and every ``with_options`` view of it) has done so far.
+
+    A snapshot: read ``client.metrics`` again for fresh figures.
+    """
+
+    #: calls made (each one, however many attempts it took)
+    requests: int
+    #: HTTP attempts that went for the wire, retries included
+    attempts: int
+    #: attempts that were retries
+    retries: int
+    #: 429 responses received, retried or not
+    rate_limited: int
+    #: seconds calls spent waiting on the rate limiter and in 429 pauses, summed over calls
+    limiter_wait: float
+
+
 class AsyncInstantly:
     """An asyncio client for the Instantly API v2.
 
@@ -86,6 +107,11 @@ class AsyncInstantly:
     :param session: an ``aiohttp.ClientSession`` to use instead of creating
         one; the client never closes a session it was given.
     :param max_connections: the most requests in flight at once.
+    :param max_response_bytes: the largest response body read (default
+        32 MiB; the largest real page is well under 1 MiB).  Checked against
+        ``Content-Length`` and counted while reading, for success and error
+        bodies alike; a larger one raises ``APIResponseValidationError`` and
+        is not retried.
     """
 
     __slots__ = ("_owner", "_retry", "_timeout", "_transport", "campaigns", "subsequences")
@@ -103,6 +129,7 @@ class AsyncInstantly:
         session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
         allow_insecure_http: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(_ENV_KEY)
         if base_url is None:
@@ -115,6 +142,15 @@ class AsyncInstantly:
             raise InvalidArgumentError("api_key contains control characters")
         if max_connections < 1:
             raise InvalidArgumentError("max_connections must be at least 1")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise InvalidArgumentError(
+                f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+            )
+        register_secret(key.strip())
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
             policy = _evolve_retries(policy, max_retries)
@@ -128,6 +164,7 @@ class AsyncInstantly:
                 session=session,
                 max_connections=max_connections,
                 limiter=_limiter_factory(rate_limit, key.strip()),
+                max_response_bytes=max_response_bytes,
             ),
         )
         self._owner = True
@@ -162,6 +199,19 @@ class AsyncInstantly:
         clone._retry = policy
         clone._init_resources()
         return clone
+
+    @property
+    def metrics(self) -> ClientMetrics:
+        """Counters shared by this client and its ``with_options`` views."""
+        transport = self._transport
+        sessions = transport.sessions
+        return ClientMetrics(
+            requests=transport.requests,
+            attempts=sessions.attempts,
+            retries=transport.retries,
+            rate_limited=transport.rate_limited,
+            limiter_wait=sessions.limiter_wait + transport.retry_wait_429,
+        )
 
     def request(
         self,

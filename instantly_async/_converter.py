@@ -28,6 +28,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from ._codegen import json_key, make_structure_fn
 from ._exceptions import APIResponseValidationError
 from ._open_enum import OpenIntEnum, OpenStrEnum
+from ._redact import redact
 
 T = TypeVar("T")
 
@@ -151,9 +152,12 @@ def structure(data: Any, cls: type[T], *, method: str, path: str) -> T:
         details = cattrs.transform_error(exc, path="$") if isinstance(exc, Exception) else []
         if details:
             message += ": " + "; ".join(details[:5])
-    raise APIResponseValidationError(
+    error = APIResponseValidationError(
         message, method=method, path=path, status_code=200, body=_preview(data)
-    ) from None
+    )
+    # A traceback printed with its locals must not show the raw response.
+    del data
+    raise error from None
 
 
 def to_dict(model: Any) -> Any:
@@ -162,5 +166,5 @@ def to_dict(model: Any) -> Any:
 
 
 def _preview(data: Any) -> str:
-    text = repr(data)
+    text = redact(repr(data))  # before the cut, which could halve a key
     return text if len(text) <= 2000 else text[:2000] + "..."

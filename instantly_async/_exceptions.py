@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any
 
+from ._redact import redact
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -20,6 +22,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InstantlyError",
     "InternalServerError",
@@ -75,7 +78,7 @@ class APIError(InstantlyError):
         attempts: int = 1,
         outcome_unknown: bool = False,
     ) -> None:
-        self.message = message
+        self.message = redact(message)
         self.method = method
         self.path = path
         self.attempts = attempts
@@ -110,6 +113,14 @@ class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
 
+class ClientClosedError(APIConnectionError):
+    """The client was closed: before this call, or while it waited or was in flight.
+
+    ``close()`` is final.  A call cut off after its request may have reached the
+    server has ``outcome_unknown`` set when the operation is not safe to repeat.
+    """
+
+
 class APIResponseValidationError(APIError):
     """A successful response whose body is not what the API documents."""
 
@@ -127,7 +138,7 @@ class APIResponseValidationError(APIError):
         attempts: int = 1,
     ) -> None:
         self.status_code = status_code
-        self.body = body
+        self.body = redact(body)
         super().__init__(message, method=method, path=path, attempts=attempts)
 
 
@@ -157,8 +168,8 @@ class APIStatusError(APIError):
         outcome_unknown: bool = False,
     ) -> None:
         self.status_code = status_code
-        self.error = error
-        self.body = body
+        self.error = None if error is None else redact(error)
+        self.body = redact(body)
         self.retry_after = retry_after
         super().__init__(
             message, method=method, path=path, attempts=attempts, outcome_unknown=outcome_unknown
@@ -216,19 +227,28 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     429: RateLimitError,
 }
 
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_MAX_BODY = 2000
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_MAX_BODY = 2000  # characters of a body an exception keeps
+_SCAN = 65536  # bytes of an error body read for its message (vendor bodies are tiny)
 
 
-def _describe_body(body: bytes) -> tuple[str | None, str | None]:
+def body_text(body: bytes) -> str:
+    """The start of a response body as text, keys scrubbed.
+
+    Scrubbed before it is cut, so a cut never leaves part of a key behind.
+    """
+    return redact(body[:_SCAN].decode("utf-8", "replace"))
+
+
+def _describe_body(text: str) -> tuple[str | None, str | None]:
     """Return ``(error, message)`` from any body the API or its edge may send."""
-    stripped = body.strip()
+    stripped = text.strip()
     if not stripped:
         return None, None
-    if stripped[:1] in (b"{", b"["):
+    if stripped[:1] in ("{", "["):
         try:
             data = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None, "malformed JSON error body"
         if isinstance(data, dict):
             error = data.get("error")
@@ -238,11 +258,11 @@ def _describe_body(body: bytes) -> tuple[str | None, str | None]:
                 message if isinstance(message, str) else None,
             )
         return None, None
-    if stripped[:1] == b"<":
+    if stripped[:1] == "<":
         match = _TITLE.search(stripped)
-        title = match.group(1).decode("utf-8", "replace").strip() if match else ""
+        title = match.group(1).strip() if match else ""
         return None, f"HTML error page{': ' + title if title else ''}"
-    return None, stripped[:200].decode("utf-8", "replace")
+    return None, stripped[:200]
 
 
 def make_status_error(
@@ -256,7 +276,8 @@ def make_status_error(
     attempts: int,
     outcome_unknown: bool,
 ) -> APIStatusError:
-    error, message = _describe_body(body)
+    text = body_text(body)
+    error, message = _describe_body(text)
     cls = _STATUS_CLASSES.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
@@ -266,7 +287,7 @@ def make_status_error(
         path=path,
         status_code=status,
         error=error or reason,
-        body=body[:_MAX_BODY].decode("utf-8", "replace"),
+        body=text[:_MAX_BODY],
         retry_after=retry_after,
         attempts=attempts,
         outcome_unknown=outcome_unknown,

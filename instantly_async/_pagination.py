@@ -47,6 +47,7 @@ import attrs
 
 from ._converter import structure
 from ._exceptions import APIResponseValidationError
+from ._redact import preview
 
 __all__ = ["AsyncPaginator", "Page"]
 
@@ -237,10 +238,10 @@ class AsyncPaginator(Generic[T]):
             return raw_items, None
         if cursor is not None and trail.repeats(cursor):
             log.warning(
-                "%s %s returned the cursor %r a second time; stopping the listing",
+                "%s %s returned the cursor %s a second time; stopping the listing",
                 self._method,
                 self._path,
-                cursor[:100],
+                preview(cursor, 100),
             )
             return raw_items, None
         return raw_items, cursor
@@ -251,7 +252,7 @@ class AsyncPaginator(Generic[T]):
     def _unpack(self, data: Any) -> tuple[list[Any], str | None]:
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise self._invalid(
-                "a list response must be an object with an 'items' array", repr(data)[:2000]
+                "a list response must be an object with an 'items' array", preview(data)
             )
         cursor = data.get("next_starting_after")
         if cursor is None or cursor == "":
@@ -259,8 +260,8 @@ class AsyncPaginator(Generic[T]):
         if not isinstance(cursor, str):
             # Sent back as "False" or "[]" it would restart or derail the listing.
             raise self._invalid(
-                f"next_starting_after must be a cursor string or null, got {cursor!r:.100}",
-                repr(cursor)[:2000],
+                f"next_starting_after must be a cursor string or null, got {preview(cursor, 100)}",
+                preview(cursor),
             )
         return data["items"], cursor
 

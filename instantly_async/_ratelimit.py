@@ -17,12 +17,8 @@ immediately before the request is written: a slot taken earlier would be
 spent while the request queues for a connection, and the queue that builds up
 behind a latency spike would then leave all at once.
 
-The bucket is ours rather than aiolimiter's for one property: its clock stands
-still within one turn of the event loop.  A long turn (a few hundred tasks
-starting at once, CPU work) would otherwise leak capacity while it runs and
-grant a burst of slots whose requests all wait for the next turn to open their
-connections, reaching the server together.  With the clock frozen a turn
-grants at most ``C`` slots however long it takes.
+The buckets are aiolimiter's, with one addition: a turn of the event loop
+grants at most ``C`` slots however long it takes (see :class:`_Bucket`).
 
 A 429 means the server disagrees with our arithmetic (another process on the
 same workspace, say); the limiter then pauses every caller of the client
@@ -37,11 +33,12 @@ the fallback for when Redis cannot answer.
 from __future__ import annotations
 
 import asyncio
-import collections
+import math
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import attrs
+from aiolimiter import AsyncLimiter
 
 __all__ = ["RateLimit"]
 
@@ -59,6 +56,10 @@ def redact_url(url: str | None) -> str:
     return repr(parts._replace(netloc=netloc).geturl())
 
 
+class Closed(Exception):
+    """Raised to callers waiting on a closed client's gate or limiter (internal)."""
+
+
 class Limiter(Protocol):
     """What the session manager asks before every attempt is written.
 
@@ -72,6 +73,10 @@ class Limiter(Protocol):
 
     def penalize(self, seconds: float) -> None:
         """A 429 arrived: hold every caller back for ``seconds`` (never shortening a pause)."""
+        ...
+
+    def close(self) -> None:
+        """The client closed: make every waiting ``acquire`` raise :class:`Closed` soon."""
         ...
 
 
@@ -126,6 +131,21 @@ class RateLimit:
             raise ValueError("name must be a non-empty printable string of at most 200 characters")
 
 
+def parse_rate_limit(value: str) -> tuple[float, float | None] | None:
+    """``PER_SECOND[,PER_MINUTE]`` or ``none``: the one syntax the CLI and the fake share."""
+    if value.strip().lower() == "none":
+        return None
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) in (1, 2) and all(0 < p < math.inf for p in parts):
+        return parts[0], parts[1] if len(parts) == 2 else None
+    raise ValueError(
+        f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {value!r}"
+    )
+
+
 def _bucket(limit: float, window: float) -> tuple[float, float]:
     """(capacity, rate per second) of a leaky bucket that keeps inside ``limit`` per ``window``."""
     capacity = max(1.0, round(limit * 0.02))
@@ -145,11 +165,12 @@ class Pause:
     Create it inside the running loop it serves.
     """
 
-    __slots__ = ("_loop", "_not_before")
+    __slots__ = ("_closed", "_loop", "_not_before")
 
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._not_before = 0.0
+        self._closed = False
 
     async def acquire(self) -> float:
         return await self._sit_out() if self._not_before else 0.0
@@ -157,9 +178,12 @@ class Pause:
     async def _sit_out(self) -> float:
         loop = self._loop
         start = loop.time()
-        # A later 429 may extend the pause while we sleep, so look again on waking.
-        while (delay := self._not_before - loop.time()) > 0:  # noqa: ASYNC110 - a deadline, not an event
-            await asyncio.sleep(delay)
+        # A later 429 may extend the pause while we sleep, and the client may
+        # close: look again every so often (a deadline, not an event).
+        while (delay := self._not_before - loop.time()) > 0:
+            if self._closed:
+                raise Closed
+            await asyncio.sleep(min(delay, 0.05))
         self._not_before = 0.0
         return loop.time() - start
 
@@ -168,86 +192,68 @@ class Pause:
         if until > self._not_before:
             self._not_before = until
 
-
-class _TurnClock:
-    """``loop.time()`` read once per turn of the event loop, then held until the next turn."""
-
-    __slots__ = ("_forget", "_loop", "_now")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._now = -1.0
-        self._forget = self._reset  # one bound method, not one per turn
-
-    def _reset(self) -> None:
-        self._now = -1.0
-
-    def now(self) -> float:
-        now = self._now
-        if now < 0.0:
-            now = self._now = self._loop.time()
-            # Runs first thing next turn: call_soon callbacks queued during a
-            # turn wait for the next one.
-            self._loop.call_soon(self._forget)
-        return now
+    def close(self) -> None:
+        self._closed = True
 
 
 class _Bucket:
-    """A leaky bucket: ``capacity`` slots, refilled at ``rate`` per second; waiters served FIFO."""
+    """One aiolimiter bucket that grants at most its capacity within one loop turn.
 
-    __slots__ = ("_capacity", "_clock", "_last", "_level", "_loop", "_rate", "_timer", "_waiters")
+    aiolimiter reads the clock at every acquisition, so a long turn of the
+    event loop (a few hundred tasks starting at once, CPU work) drains capacity
+    while it runs and grants a burst of slots whose requests then reach the
+    wire together at the next turn: 101-109 in one second at the server with
+    1,000 connections.  So a turn grants at most the bucket's capacity, and
+    callers that must wait queue here, first come first served, one of them at
+    a time asking aiolimiter (which sleeps on a timer until the slot is due).
+    """
 
-    def __init__(self, clock: _TurnClock, capacity: float, rate: float) -> None:
-        self._clock = clock
-        self._loop = clock._loop
+    __slots__ = ("_capacity", "_closed", "_granted", "_limiter", "_loop", "_new_turn", "_queue")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, capacity: float, rate: float) -> None:
+        self._limiter = AsyncLimiter(capacity, capacity / rate)
+        self._loop = loop
         self._capacity = capacity
-        self._rate = rate
-        self._level = 0.0
-        self._last = 0.0
-        self._timer: asyncio.TimerHandle | None = None
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._granted = 0
+        self._new_turn = self._forget  # one bound method, not one per turn
+        self._queue = asyncio.Lock()
+        self._closed: asyncio.Future[None] = loop.create_future()
 
-    def _drain(self, now: float) -> None:
-        level = self._level - (now - self._last) * self._rate
-        self._level = level if level > 0.0 else 0.0
-        self._last = now
+    def _forget(self) -> None:
+        self._granted = 0
 
-    def try_take(self) -> bool:
-        """Take a slot if one is free and nobody is queued (no await, no clock read twice)."""
-        if self._waiters:
-            return False
-        self._drain(self._clock.now())
-        if self._level + 1.0 <= self._capacity:
-            self._level += 1.0
-            return True
-        return False
+    async def take(self) -> float:
+        """Take a slot; return the seconds spent waiting for it (no clock read when none)."""
+        limiter = self._limiter
+        if self._granted < self._capacity and not self._queue.locked() and limiter.has_capacity():
+            await limiter.acquire()  # returns at once: the capacity is there
+            waited = 0.0
+        else:
+            start = self._loop.time()
+            async with self._queue:
+                # A turn boundary, not an event: this turn has had its share.
+                while self._granted >= self._capacity:  # noqa: ASYNC110
+                    await asyncio.sleep(0)
+                if self._closed.done():
+                    raise Closed
+                acquire = asyncio.ensure_future(limiter.acquire())
+                try:
+                    await asyncio.wait((acquire, self._closed), return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    if not acquire.done():
+                        acquire.cancel()
+                if acquire.cancelled():
+                    raise Closed
+            waited = self._loop.time() - start
+        if not self._granted:
+            # Runs first thing next turn: callbacks queued during a turn wait for the next one.
+            self._loop.call_soon(self._new_turn)
+        self._granted += 1
+        return waited
 
-    async def take(self) -> None:
-        """Queue for a slot (call after ``try_take`` said no)."""
-        waiter = self._loop.create_future()
-        self._waiters.append(waiter)
-        if self._timer is None:
-            self._schedule()
-        await waiter  # a cancelled waiter is skipped; a granted one has spent its slot
-
-    def _schedule(self) -> None:
-        # When the level will have drained enough for one more slot.
-        due = self._last + (self._level + 1.0 - self._capacity) / self._rate
-        self._timer = self._loop.call_at(due, self._wake)
-
-    def _wake(self) -> None:
-        self._timer = None
-        self._drain(self._clock.now())
-        waiters = self._waiters
-        while waiters:
-            if waiters[0].done():  # cancelled while queued
-                waiters.popleft()
-            elif self._level + 1.0 <= self._capacity:
-                waiters.popleft().set_result(None)
-                self._level += 1.0
-            else:
-                self._schedule()
-                return
+    def close(self) -> None:
+        if not self._closed.done():
+            self._closed.set_result(None)
 
 
 class RateLimiter(Pause):
@@ -257,20 +263,20 @@ class RateLimiter(Pause):
 
     def __init__(self, limit: RateLimit) -> None:
         super().__init__()
-        clock = _TurnClock(self._loop)
         capacity, rate = _bucket(limit.per_second, 1.0)
-        buckets = [_Bucket(clock, capacity, rate)]
+        buckets = [_Bucket(self._loop, capacity, rate)]
         if limit.per_minute is not None and capacity + 60.0 * rate > limit.per_minute:
             m_capacity, m_rate = _bucket(limit.per_minute, 60.0)
-            buckets.insert(0, _Bucket(clock, m_capacity, m_rate))
+            buckets.insert(0, _Bucket(self._loop, m_capacity, m_rate))
         self._buckets = tuple(buckets)
+
+    def close(self) -> None:
+        super().close()
+        for bucket in self._buckets:
+            bucket.close()
 
     async def acquire(self) -> float:
         waited = await self._sit_out() if self._not_before else 0.0
         for bucket in self._buckets:
-            # Timed only when it must wait: a free slot costs no clock read.
-            if not bucket.try_take():
-                start = self._loop.time()
-                await bucket.take()
-                waited += self._loop.time() - start
+            waited += await bucket.take()
         return waited

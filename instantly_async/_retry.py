@@ -10,8 +10,10 @@ connection may have been applied, so only operations that are safe to repeat
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Mapping
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 import attrs
@@ -49,22 +51,27 @@ class RetryPolicy:
         return delay
 
 
+# RFC 9110 delta-seconds are ASCII digits; a decimal fraction is tolerated.
+# Python's float() would also take "1_0", "3.5e0", "inf" or non-ASCII digits.
+_DELTA_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from ``Retry-After`` (delta-seconds or HTTP date), if present and sane."""
+    """Seconds from ``Retry-After`` (delta-seconds or HTTP date), or None to use backoff."""
     value = headers.get("Retry-After")
     if value is None:
         return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        seconds = when.timestamp() - time.time()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+    value = value.strip(" \t")
+    if _DELTA_SECONDS.fullmatch(value):
+        return float(value)
+    if not value.isascii():
         return None
-    return max(0.0, seconds)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with no claim about the local zone
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, when.timestamp() - time.time())

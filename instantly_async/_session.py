@@ -17,7 +17,8 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from ._ratelimit import Limiter, Pause
+from ._ratelimit import Closed, Limiter, Pause
+from ._redact import redact
 
 _SENT = "sent"  # the request may have reached the server
 _NOT_SENT = "not_sent"  # the connection was never made; nothing happened
@@ -57,13 +58,24 @@ class AttemptError(Exception):
     """One attempt failed below HTTP; ``phase`` says whether the server may have seen it.
 
     Internal: carries only a sanitised description, never the aiohttp exception.
+    Parser errors quote the bytes they choked on, which may be an echoed key.
     """
 
     def __init__(self, description: str, *, phase: str, timeout: bool) -> None:
+        description = redact(description)
         super().__init__(description)
         self.description = description
         self.phase = phase
         self.timeout = timeout
+
+
+class ResponseTooLarge(Exception):
+    """The response body is over ``max_response_bytes`` (declared, or counted while reading)."""
+
+    def __init__(self, status: int, limit: int) -> None:
+        super().__init__(status, limit)
+        self.status = status
+        self.limit = limit
 
 
 def _classify(exc: BaseException) -> AttemptError:
@@ -129,6 +141,13 @@ class Gate:
                 self.leave()  # the slot was handed over just as we were cancelled: pass it on
             raise
 
+    def close(self) -> None:
+        """Make every queued ``enter`` raise :class:`Closed`."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(Closed())
+
     def leave(self) -> None:
         waiters = self._waiters
         while waiters:
@@ -143,14 +162,17 @@ class SessionManager:
     """Owns (or borrows) one ``aiohttp.ClientSession`` and sends single attempts."""
 
     __slots__ = (
+        "_closed",
         "_connections",
         "_gate",
         "_limiter",
         "_loop",
         "_make_limiter",
+        "_max_body",
         "_owns_session",
         "_session",
         "_timeouts",
+        "attempts",
         "limiter_wait",
     )
 
@@ -160,8 +182,11 @@ class SessionManager:
         session: aiohttp.ClientSession | None,
         max_connections: int,
         limiter: Callable[[], Limiter] | None,
+        max_response_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         """``limiter`` makes the client's limiter inside the running loop; None for no pacing."""
+        self._max_body = max_response_bytes
+        self._closed = False
         self._session = session
         self._owns_session = session is None
         self._connections = max_connections
@@ -171,6 +196,7 @@ class SessionManager:
         self._limiter: Limiter | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         self.limiter_wait = 0.0  # seconds callers spent on the limiter and 429 pauses
+        self.attempts = 0  # attempts that went for the wire
 
     def _bind(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -189,7 +215,7 @@ class SessionManager:
         elif loop is not self._loop:
             raise RuntimeError(
                 "this AsyncInstantly client is bound to another event loop; create one client "
-                "per event loop (or close it before using it in a new one)"
+                "per event loop"
             )
         assert self._session is not None
         return self._session
@@ -203,9 +229,20 @@ class SessionManager:
             )
         return timeout
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait before a retry; cut short if the client closes (the retry then raises)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._closed and (left := deadline - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(min(left, 0.05))
+
     def penalize(self, seconds: float) -> None:
         """Hold back every caller of this client for ``seconds`` (never shortens a pause)."""
-        if self._loop is None:  # closed meanwhile
+        if self._loop is None or self._closed:
             return
         limiter = self._limiter
         if limiter is None:
@@ -223,6 +260,9 @@ class SessionManager:
         headers: dict[str, str],
         timeout: float | None,
     ) -> RawResponse:
+        """One attempt.  Raises AttemptError, ResponseTooLarge, or Closed (nothing was sent)."""
+        if self._closed:  # final: never open a new pool behind the caller's back
+            raise Closed
         session = self._bind()
         gate = self._gate
         assert gate is not None
@@ -237,6 +277,9 @@ class SessionManager:
                 waited = await limiter.acquire()
                 if waited:
                     self.limiter_wait += waited
+            if self._closed:  # closed while this attempt waited for its turn
+                raise Closed
+            self.attempts += 1
             async with session.request(
                 method,
                 url,
@@ -249,7 +292,11 @@ class SessionManager:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as resp:
-                body = await resp.read()
+                length = resp.content_length
+                if length is not None and length <= self._max_body:
+                    body = await resp.read()  # aiohttp reads no more than declared
+                else:
+                    body = await self._read_capped(resp, length)
                 return RawResponse(resp.status, resp.reason, resp.headers, body)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             failure = _classify(exc)
@@ -259,11 +306,36 @@ class SessionManager:
         # as __context__ (its repr may hold the Authorization header).
         raise failure
 
+    async def _read_capped(self, resp: aiohttp.ClientResponse, length: int | None) -> bytes:
+        """Read a body of unknown or excessive length, giving up past ``max_response_bytes``.
+
+        Leaving the response unread makes aiohttp close the connection rather
+        than reuse it, so the rest of the body is never read.
+        """
+        limit = self._max_body
+        if length is not None:  # declared too large: refuse before reading any of it
+            raise ResponseTooLarge(resp.status, limit)
+        chunks: list[bytes] = []
+        size = 0
+        content = resp.content
+        while chunk := await content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(resp.status, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     async def close(self) -> None:
-        session, self._session = self._session, (None if self._owns_session else self._session)
-        limiter, self._limiter = self._limiter, None
-        self._loop = None
-        self._gate = None
+        """Final: later attempts raise Closed, waiting ones too; in-flight ones are cut off."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._gate is not None:
+            self._gate.close()
+        limiter = self._limiter
+        if limiter is not None:
+            limiter.close()
+        session = self._session
         try:
             # A shared limiter holds a Redis connection pool (and may owe Redis a pause).
             aclose = getattr(limiter, "aclose", None)

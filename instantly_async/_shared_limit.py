@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._ratelimit import Pause, RateLimit, RateLimiter, _bucket
+from ._ratelimit import Closed, Pause, RateLimit, RateLimiter, _bucket
 
 log = logging.getLogger("instantly_async")
 
@@ -69,6 +69,7 @@ ABANDON_AFTER = 1.0
 # Seconds of no answer within the budget (late answers are still used) before
 # Redis counts as unavailable; an error counts at once.
 UNAVAILABLE_AFTER = 0.5
+_FIRST = asyncio.FIRST_COMPLETED
 # Loop turns an answer may take, after the budget, to reach us once it is in.
 _GRACE_STEPS = 4
 # Slots given up in a row for waking too late, before one is used anyway (a
@@ -175,6 +176,7 @@ class SharedRateLimiter(Pause):
     __slots__ = (
         "_answered",
         "_args",
+        "_closing",
         "_degraded",
         "_fraction",
         "_gentle_until",
@@ -261,6 +263,7 @@ class SharedRateLimiter(Pause):
         self._pause_sent = 0.0
         # Pause writes, and calls abandoned past their budget.
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._closing: asyncio.Future[None] = self._loop.create_future()
         # For the tests and the benchmark: slots given up (the caller woke too
         # late to use them) and answers that came past the budget.
         self.slots_given_up = 0
@@ -301,6 +304,8 @@ class SharedRateLimiter(Pause):
                 # the local share too for a window, until all have booked theirs.
                 await self._local.acquire()
             async with self._holders:
+                if self._closed:
+                    raise Closed
                 if self._degraded:
                     if loop.time() < self._probe_at:
                         continue  # another caller is already probing: pace locally
@@ -311,6 +316,8 @@ class SharedRateLimiter(Pause):
                 args = self._acquire_args(charged, loop.time()) if charged else self._args
                 try:
                     wait_us, asked = await self._call(args)
+                except Closed:
+                    raise
                 except Exception as exc:  # any Redis trouble: never stop the work
                     failure: BaseException | None = exc
                     if charged:
@@ -321,7 +328,7 @@ class SharedRateLimiter(Pause):
                     # unread while this loop was busy must not push the send later.
                     target = asked + wait_us / 1_000_000
                     if target > loop.time():
-                        await asyncio.sleep(target - loop.time())
+                        await self._sleep(target - loop.time())
                     if loop.time() - target <= self._late or late_slots == _MAX_LATE_SLOTS:
                         return
                     late_slots += 1
@@ -369,7 +376,9 @@ class SharedRateLimiter(Pause):
             give_up = max(budget, slow_since + self._unavailable_after - asked)
         task = asyncio.ensure_future(self._script(keys=[self._key], args=args))
         try:
-            await asyncio.wait((task,), timeout=give_up)
+            await asyncio.wait((task, self._closing), timeout=give_up, return_when=_FIRST)
+            if self._closing.done():
+                raise Closed
             # The answer may have come in while this loop was busy elsewhere (or
             # the process was not scheduled): let it through before giving up.
             for _ in range(_GRACE_STEPS):
@@ -453,8 +462,21 @@ class SharedRateLimiter(Pause):
             100.0 * self._fraction,
         )
 
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, unless the client closes first (then :class:`Closed`)."""
+        await asyncio.wait((self._closing,), timeout=seconds)
+        if self._closing.done():
+            raise Closed
+
+    def close(self) -> None:
+        """The client closed: every waiting ``acquire`` raises :class:`Closed` soon."""
+        super().close()
+        self._local.close()
+        if not self._closing.done():
+            self._closing.set_result(None)
+
     async def aclose(self) -> None:
-        """Give pending pause writes their budget to finish, then close the pool."""
+        """After :meth:`close`: give pending pause writes their budget, then close the pool."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=self._timeout)
             for task in self._tasks:

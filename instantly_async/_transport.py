@@ -7,7 +7,6 @@ error mapping, JSON) happens here, once.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -17,24 +16,61 @@ from yarl import URL
 
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
+    InvalidArgumentError,
+    body_text,
     make_status_error,
 )
+from ._ratelimit import Closed
 from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
-from ._session import _NOT_SENT, AttemptError, RawResponse, RedactedHeaders, SessionManager
+from ._session import (
+    _NOT_SENT,
+    AttemptError,
+    RawResponse,
+    RedactedHeaders,
+    ResponseTooLarge,
+    SessionManager,
+)
 
 log = logging.getLogger("instantly_async")
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_loads = json.loads
+# The JSON codec, in one place.  NaN and the infinities are not JSON (RFC 8259):
+# never sent (allow_nan=False), and refused in a response, including numbers too
+# large for a float (1e400), which Python would otherwise read as infinity.
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf - inf is NaN
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+_loads = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float).decode
 
 
 class Transport:
     """Sends requests for one client and every ``with_options`` copy of it."""
 
-    __slots__ = ("_headers", "_json_headers", "base_url", "sessions")
+    __slots__ = (
+        "_headers",
+        "_json_headers",
+        "base_url",
+        "rate_limited",
+        "requests",
+        "retries",
+        "retry_wait_429",
+        "sessions",
+    )
 
     def __init__(
         self, *, base_url: str, authorization: str, user_agent: str, sessions: SessionManager
@@ -45,6 +81,11 @@ class Transport:
             {"Authorization": authorization, "User-Agent": user_agent, "Accept": "application/json"}
         )
         self._json_headers = RedactedHeaders({**self._headers, "Content-Type": "application/json"})
+        # Counters for ``AsyncInstantly.metrics``: plain increments on the hot path.
+        self.requests = 0
+        self.retries = 0
+        self.rate_limited = 0
+        self.retry_wait_429 = 0.0
 
     async def request(
         self,
@@ -68,8 +109,15 @@ class Transport:
         if body is None:
             data, headers = None, self._headers
         else:
-            data, headers = _dumps(body).encode(), self._json_headers
+            try:
+                data, headers = _dumps(body).encode(), self._json_headers
+            except ValueError:
+                raise InvalidArgumentError(
+                    f"{method} {path}: the request body holds NaN or an infinity, "
+                    "which JSON cannot carry; nothing was sent"
+                ) from None
         sessions = self.sessions
+        self.requests += 1
         attempt = 0
         while True:
             attempt += 1
@@ -80,15 +128,30 @@ class Transport:
                 )
             except AttemptError as exc:
                 failure: AttemptError | None = exc
-            else:
+                stop: ResponseTooLarge | Closed | None = None
+            except (ResponseTooLarge, Closed) as exc:
+                stop = exc
                 failure = None
+            else:
+                failure = stop = None
+            if stop is not None:
+                raise _stopped(stop, method, path, attempt)
             # Handled outside the except block so no exception rides along as __context__.
             if failure is not None:
                 retryable = safe_to_retry or failure.phase == _NOT_SENT
+                if sessions.closed:  # cut off by close(): not retried
+                    raise ClientClosedError(
+                        "the client was closed while this request was in flight",
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                        outcome_unknown=not retryable,
+                    )
                 if retryable and attempt <= retry.max_retries:
                     delay = retry.backoff(attempt - 1)
+                    self.retries += 1
                     _log_retry(method, path, attempt, failure.description, delay)
-                    await asyncio.sleep(delay)
+                    await sessions.sleep(delay)
                     continue
                 cls = APITimeoutError if failure.timeout else APIConnectionError
                 raise cls(
@@ -117,13 +180,14 @@ class Transport:
                     try:
                         # JSON is UTF-8 (RFC 8259); decoding here skips json's encoding sniffing.
                         return _loads(raw.body.decode())
-                    except ValueError:  # UnicodeDecodeError included
+                    except (ValueError, RecursionError):  # UnicodeDecodeError included
                         pass
                 # A cut-short body is usually transient; only a safe operation may try again.
                 if safe_to_retry and attempt <= retry.max_retries:
                     delay = retry.backoff(attempt - 1)
+                    self.retries += 1
                     _log_retry(method, path, attempt, "undecodable JSON body", delay)
-                    await asyncio.sleep(delay)
+                    await sessions.sleep(delay)
                     continue
                 raise APIResponseValidationError(
                     "the response body is not valid JSON"
@@ -131,18 +195,43 @@ class Transport:
                     method=method,
                     path=path,
                     status_code=status,
-                    body=raw.body[:2000].decode("utf-8", "replace"),
+                    body=body_text(raw.body)[:2000],
                     attempts=attempt,
                 )
 
+            if status == 429:
+                self.rate_limited += 1
             retry_after = parse_retry_after(raw.headers)
             wait = _status_retry_delay(status, retry_after, attempt, retry, safe_to_retry)
             if wait is None:
                 raise _status_error(raw, method, path, retry_after, attempt, safe_to_retry)
             if status == 429:
                 sessions.penalize(wait)
+                self.retry_wait_429 += wait
+            self.retries += 1
             _log_retry(method, path, attempt, f"status {status}", wait)
-            await asyncio.sleep(wait)
+            await sessions.sleep(wait)
+
+
+def _stopped(stop: ResponseTooLarge | Closed, method: str, path: str, attempt: int) -> APIError:
+    if isinstance(stop, ResponseTooLarge):
+        # Not retried: the same answer would come back, as large.
+        return APIResponseValidationError(
+            f"the response body is larger than max_response_bytes ({stop.limit} bytes); "
+            "it was not read",
+            method=method,
+            path=path,
+            status_code=stop.status,
+            body="",
+            attempts=attempt,
+        )
+    # Nothing of this attempt was sent.
+    return ClientClosedError(
+        "this AsyncInstantly client is closed; create a new one",
+        method=method,
+        path=path,
+        attempts=attempt - 1,
+    )
 
 
 def _status_retry_delay(

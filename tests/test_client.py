@@ -117,14 +117,6 @@ def test_a_client_bound_to_one_loop_refuses_another() -> None:
     loop1.close()
 
 
-async def test_a_closed_client_can_be_used_again_in_a_new_loop(fake: FakeInstantly) -> None:
-    client = AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None)
-    await client.campaigns.count_launched()
-    await client.close()
-    await client.campaigns.count_launched()
-    await client.close()
-
-
 async def test_user_agent_is_always_explicit(client: AsyncInstantly, fake: FakeInstantly) -> None:
     await client.campaigns.count_launched()
     ua = fake.requests[-1].headers["User-Agent"]

@@ -253,3 +253,31 @@ async def test_a_cursor_that_is_not_a_string_is_a_validation_error(cursor: Any, 
                 [c async for c in listing]
     assert calls == [None]  # never sent back as "False", "[]" or "0"
     assert caught.value.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # The key straddles the 2,000-character cut of the error body.
+        lambda auth: {"items": "x" * 1980 + auth},
+        # A cursor that is not a string, echoing the key.
+        lambda auth: {"items": [campaign(1)], "next_starting_after": [auth]},
+    ],
+    ids=["body-cut", "cursor"],
+)
+async def test_a_refused_page_never_carries_the_key(page: Callable[[str], Any]) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(page(request.headers["Authorization"]))
+
+    async with (
+        serve_route("GET", LIST, handler) as base_url,
+        AsyncInstantly(api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY) as c,
+    ):
+        with pytest.raises(APIResponseValidationError) as info:
+            await c.campaigns.list()
+    err = info.value
+    texts = [str(err), repr(err), err.body or "", err.message]
+    assert "<redacted" in (err.body or "")  # the echoed key was there, and was scrubbed (then cut)
+    for text in texts:
+        # No whole key, and not its first half either (a cut made before scrubbing).
+        assert API_KEY[: len(API_KEY) // 2] not in text

@@ -18,12 +18,7 @@ from instantly_async.models import Campaign, CampaignStatus, Subsequence
 from ._strategies import from_schema
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_FILE = ROOT.parent / "shared" / "api" / "openapi.json"
-SPEC = json.loads(
-    (
-        SPEC_FILE if SPEC_FILE.exists() else ROOT / "instantly_async" / "testing" / "_openapi.json"
-    ).read_text()
-)
+SPEC = json.loads((ROOT / "tests" / "vendor" / "openapi.json").read_text())
 COMPONENTS = SPEC["components"]["schemas"]
 
 

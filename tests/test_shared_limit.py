@@ -18,7 +18,14 @@ import redis
 from aiohttp import web
 
 from benchmarks._redisproc import RedisServer, free_port
-from instantly_async import AsyncInstantly, InvalidArgumentError, RateLimit, RetryPolicy
+from instantly_async import (
+    AsyncInstantly,
+    Campaign,
+    ClientClosedError,
+    InvalidArgumentError,
+    RateLimit,
+    RetryPolicy,
+)
 from instantly_async._shared_limit import (
     UNAVAILABLE_AFTER,
     SharedRateLimiter,
@@ -381,3 +388,26 @@ def test_bad_settings_are_refused_without_showing_a_password(
     with pytest.raises(InvalidArgumentError, match="INSTANTLY_RATE_LIMIT_REDIS_URL") as env:
         AsyncInstantly(api_key=API_KEY)
     assert "hunter2" not in str(env.value)
+
+
+async def test_calls_waiting_on_the_shared_budget_end_at_close(
+    redis_server: RedisServer, inspect: redis.Redis
+) -> None:
+    fake = FakeInstantly(api_key=API_KEY)
+    limit = RateLimit(per_second=5, per_minute=None, redis_url=redis_server.url, name="closing")
+    async with fake.run():
+        ids = [c["id"] for c in fake.seed_campaigns(30, status=1)]
+        client = AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=limit)
+        calls = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids]
+        deadline = time.monotonic() + 5
+        while fake.stats.requests < 2:  # the rest wait for slots (5/s, 30 calls)
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.005)
+        await client.close()
+        results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+    closed = [r for r in results if isinstance(r, ClientClosedError)]
+    assert len(closed) >= 20  # at most a handful got their slot before close()
+    assert all(isinstance(r, (Campaign, ClientClosedError)) for r in results)
+    # The client let go of its Redis connections.
+    names = [c.get("name") for c in inspect.client_list()]
+    assert len(names) == 1  # only this test's inspecting client

@@ -46,10 +46,15 @@ class Resource:
         body: Any = None,
         safe_to_retry: bool,
     ) -> T:
-        data = await self._client.request(
-            method, path, params=params, body=body, safe_to_retry=safe_to_retry
+        # One expression: no local holds the raw response for a traceback's locals to show.
+        return structure(
+            await self._client.request(
+                method, path, params=params, body=body, safe_to_retry=safe_to_retry
+            ),
+            cast_to,
+            method=method,
+            path=path,
         )
-        return structure(data, cast_to, method=method, path=path)
 
     def _paginate(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import random
 import time
 from collections import deque
 from collections.abc import AsyncIterator
@@ -230,6 +231,25 @@ class FakeInstantly:
             )
             for i in range(1, n + 1)
         ]
+
+    def seed_mix(self, n: int, *, seed: int = 2026) -> dict[int, int]:
+        """``n`` campaigns in a mix of statuses, the active ones with 1 to 3 active subsequences.
+
+        Half active, a fifth each paused and draft, the rest completed; names
+        say the status (``"Active campaign 7"``).  Returns the count per status.
+        The same ``seed`` gives the same subsequence counts.
+        """
+        rng = random.Random(seed)
+        counts = {1: n // 2, 2: n // 5, 0: n // 5}
+        counts[3] = n - sum(counts.values())
+        names = {0: "Draft", 1: "Active", 2: "Paused", 3: "Completed"}
+        for status, count in counts.items():
+            for campaign in self.seed_campaigns(
+                count, status=status, name_prefix=f"{names[status]} campaign"
+            ):
+                if status == 1:
+                    self.seed_subsequences(campaign["id"], rng.randint(1, 3), status=1)
+        return counts
 
     def add_lead(self, campaign_id: str, email: str) -> None:
         """Put a lead (by email) into a campaign, for search-by-contact and analytics."""

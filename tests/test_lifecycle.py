@@ -1,0 +1,164 @@
+"""close() is final: later calls fail, calls in flight end with a clear error, nothing leaks."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import pytest
+
+import instantly_async as ia
+from instantly_async import AsyncInstantly, RetryPolicy
+from instantly_async.testing import FakeInstantly
+
+from .conftest import API_KEY, SCHEDULE
+
+
+async def until(condition: object, seconds: float = 5.0) -> None:
+    """Poll ``condition()`` until true (a deadline, not a sleep-as-synchronisation)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():  # type: ignore[operator]
+        assert loop.time() < deadline, "condition never became true"
+        await asyncio.sleep(0.005)
+
+
+async def test_a_call_after_close_raises_and_opens_no_pool(fake: FakeInstantly) -> None:
+    (c,) = fake.seed_campaigns(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client = AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None)
+        await client.campaigns.get(c["id"])
+        session = client._transport.sessions._session
+        await client.close()
+        seen = fake.stats.requests
+        with pytest.raises(ia.ClientClosedError, match="closed") as info:
+            await client.campaigns.get(c["id"])
+        with pytest.raises(ia.ClientClosedError):
+            [x async for x in client.campaigns.list()]
+        assert fake.stats.requests == seen  # nothing was sent
+        assert client._transport.sessions._session is session and session is not None
+        assert session.closed  # the same, closed pool: no new one was opened
+        assert not info.value.outcome_unknown and info.value.attempts == 0
+        await client.close()  # idempotent
+        del client, session
+        gc.collect()
+
+
+async def test_a_client_closed_before_its_first_call_never_opens_a_pool() -> None:
+    client = AsyncInstantly(api_key=API_KEY, base_url="http://127.0.0.1:9")
+    await client.close()
+    with pytest.raises(ia.ClientClosedError):
+        await client.campaigns.count_launched()
+    assert client._transport.sessions._session is None
+
+
+async def test_with_options_views_share_the_transport_and_its_closing(fake: FakeInstantly) -> None:
+    async with AsyncInstantly(api_key=API_KEY, base_url=fake.base_url, rate_limit=None) as client:
+        view = client.with_options(timeout=5)
+        assert view._transport is client._transport
+        await view.close()  # a view's close is a no-op
+        assert await client.campaigns.count_launched() == 0
+    with pytest.raises(ia.ClientClosedError):
+        await view.campaigns.count_launched()
+
+
+async def test_calls_in_flight_when_close_runs_end_with_a_clear_error() -> None:
+    # Every stage a call can be in: sending (held by the server), queued for a
+    # connection, waiting for the rate limiter, sleeping before a retry.
+    fake = FakeInstantly(api_key=API_KEY)
+    async with fake.run():
+        ids = [c["id"] for c in fake.seed_campaigns(60, status=1)]
+        fake.faults.latency = 30.0  # nothing answers before close()
+        client = AsyncInstantly(
+            api_key=API_KEY,
+            base_url=fake.base_url,
+            max_connections=4,
+            rate_limit=ia.RateLimit(per_second=20, per_minute=None),
+            retry_policy=RetryPolicy(max_retries=3, initial_delay=30, max_delay=30),
+        )
+        reads = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids[:50]]
+        creates = [
+            asyncio.ensure_future(client.campaigns.create(name=f"n{i}", campaign_schedule=SCHEDULE))
+            for i in range(2)
+        ]
+        await until(lambda: fake.stats.requests >= 4)  # four held at the server, the rest queued
+        await client.close()
+        results = await asyncio.wait_for(
+            asyncio.gather(*reads, *creates, return_exceptions=True), 5
+        )
+    assert all(isinstance(r, ia.ClientClosedError) for r in results), {
+        type(r).__name__ for r in results
+    }
+    messages = {r.message for r in results if isinstance(r, ia.APIError)}
+    assert any("in flight" in m for m in messages) and any("is closed" in m for m in messages)
+    # A create cut off after sending may have been applied: the error says so.
+    sent_creates = [r for r in results[50:] if isinstance(r, ia.APIError) and r.attempts]
+    assert all(r.outcome_unknown for r in sent_creates)
+
+
+async def test_a_429_pause_and_a_backoff_end_at_close() -> None:
+    fake = FakeInstantly(api_key=API_KEY)
+    async with fake.run():
+        fake.faults.fail_next(1, status=429, headers={"Retry-After": "50"})
+        client = AsyncInstantly(
+            api_key=API_KEY,
+            base_url=fake.base_url,
+            retry_policy=RetryPolicy(max_retries=3, max_retry_after=60),
+        )
+        first = asyncio.ensure_future(client.campaigns.count_launched())
+        await until(lambda: client.metrics.rate_limited == 1)
+        second = asyncio.ensure_future(client.campaigns.count_launched())  # held by the pause
+        await asyncio.sleep(0.05)
+        await client.close()
+        results = await asyncio.wait_for(asyncio.gather(first, second, return_exceptions=True), 5)
+    assert [type(r) for r in results] == [ia.ClientClosedError, ia.ClientClosedError]
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import asyncio
+    from instantly_async import AsyncInstantly, ClientClosedError, RetryPolicy
+    from instantly_async.testing import FakeInstantly
+
+    async def main():
+        fake = FakeInstantly(api_key="k")
+        ids = [c["id"] for c in fake.seed_campaigns(30, status=1)]
+        async with fake.run():
+            client = AsyncInstantly(api_key="k", base_url=fake.base_url, max_connections=3)
+            print(await client.campaigns.get(ids[0]))
+            fake.faults.latency = 5.0
+            calls = [asyncio.ensure_future(client.campaigns.pause(i)) for i in ids]
+            while fake.stats.requests < 3:
+                await asyncio.sleep(0.005)
+            await client.close()
+            results = await asyncio.gather(*calls, return_exceptions=True)
+            assert all(isinstance(r, ClientClosedError) for r in results), results
+            try:
+                await client.campaigns.get(ids[0])  # after close: must not open a new pool
+            except ClientClosedError:
+                print("refused after close")
+
+    asyncio.run(main())
+    print("OK")
+    """
+)
+
+
+def test_no_unclosed_session_under_w_error_and_asyncio_debug() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-X", "dev", "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONASYNCIODEBUG": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.rstrip().endswith("refused after close\nOK"), proc.stdout[-500:]
+    for trouble in ("Unclosed", "never retrieved", "was destroyed", "Exception ignored"):
+        assert trouble not in proc.stderr, proc.stderr[-3000:]

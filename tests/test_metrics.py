@@ -1,0 +1,84 @@
+"""client.metrics: calls, attempts, retries, 429s and time spent waiting, shared by views."""
+
+from __future__ import annotations
+
+import asyncio
+
+import attrs
+import pytest
+
+import instantly_async as ia
+from instantly_async import AsyncInstantly, ClientMetrics, RateLimit, RetryPolicy
+from instantly_async.testing import FakeInstantly
+
+from .conftest import API_KEY, FAST_RETRY
+
+
+async def test_a_fresh_client_has_done_nothing(client: AsyncInstantly) -> None:
+    assert client.metrics == ClientMetrics(
+        requests=0, attempts=0, retries=0, rate_limited=0, limiter_wait=0.0
+    )
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        client.metrics.requests = 5  # type: ignore[misc]
+
+
+async def test_calls_and_attempts_count_and_views_share_them(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    ids = [c["id"] for c in fake.seed_campaigns(5, status=1)]
+    await asyncio.gather(*(client.campaigns.get(i) for i in ids))
+    view = client.with_options(timeout=5)
+    await view.campaigns.pause(ids[0])
+    # Two dropped connections, retried (pause is safe to repeat).  A POST, because
+    # aiohttp itself resends an idempotent method once on a dropped pooled connection.
+    fake.faults.drop_next(2)
+    await view.campaigns.pause(ids[1])
+    m = client.metrics
+    assert (m.requests, m.attempts, m.retries, m.rate_limited) == (7, 9, 2, 0)
+    assert view.metrics == m
+
+
+async def test_a_429_storm_is_counted() -> None:
+    # The fake's own workspace limit, hit by an unpaced burst.
+    fake = FakeInstantly(api_key=API_KEY, rate_limit=(100, 6000))
+    async with fake.run():
+        ids = [c["id"] for c in fake.seed_campaigns(150, status=1)]
+        policy = RetryPolicy(max_retries=10, initial_delay=0.2, max_delay=1.0)
+        async with AsyncInstantly(
+            api_key=API_KEY, base_url=fake.base_url, rate_limit=None, retry_policy=policy
+        ) as client:
+            await asyncio.gather(*(client.campaigns.pause(i) for i in ids))
+            m = client.metrics
+    assert fake.stats.rate_limited > 0
+    assert m.rate_limited == fake.stats.rate_limited
+    assert m.requests == 150
+    assert m.attempts == 150 + m.retries == fake.stats.requests
+    assert m.retries >= m.rate_limited
+    assert m.limiter_wait > 0  # the 429 pauses
+
+
+async def test_a_429_that_is_not_retried_still_counts(fake: FakeInstantly) -> None:
+    fake.faults.fail_next(1, status=429)
+    async with AsyncInstantly(
+        api_key=API_KEY, base_url=fake.base_url, rate_limit=None, max_retries=0
+    ) as client:
+        with pytest.raises(ia.RateLimitError):
+            await client.campaigns.count_launched()
+        m = client.metrics
+    assert (m.requests, m.attempts, m.retries, m.rate_limited) == (1, 1, 0, 1)
+
+
+async def test_time_waiting_on_the_limiter_is_counted(fake: FakeInstantly) -> None:
+    async with AsyncInstantly(
+        api_key=API_KEY,
+        base_url=fake.base_url,
+        rate_limit=RateLimit(per_second=50, per_minute=None),
+        retry_policy=FAST_RETRY,
+    ) as client:
+        await client.campaigns.count_launched()
+        assert client.metrics.limiter_wait == 0.0  # a free slot is not a wait
+        await asyncio.gather(*(client.campaigns.count_launched() for _ in range(20)))
+        m = client.metrics
+    # 20 calls at 47/s after a burst of one: the last waits about 0.4 s, all together several.
+    assert m.limiter_wait > 1.0
+    assert (m.requests, m.attempts, m.retries) == (21, 21, 0)
