@@ -28,9 +28,12 @@ Redis is never allowed to stop work.  A call answered within ``redis_timeout``
 more often this process or machine being busy than Redis being slow).  An
 error, or no answer within the budget for half a second, sends the process to
 the local limiter at ``fallback_fraction`` of the budget, with one warning; it
-asks Redis again four times a second and goes back to the shared budget (one info
-line) when Redis answers in time.  A restarted or flushed Redis simply starts
-the schedule afresh.
+asks Redis again four times a second and goes back to the shared budget (one
+info line) when Redis answers in time.  A restarted or flushed Redis starts
+the schedule afresh, so a process coming back books in it what it sent
+locally meanwhile, and keeps to its local share as well for a second: the
+processes come back one by one, and the first must not take the whole budget
+while the others still send on their own.
 """
 
 from __future__ import annotations
