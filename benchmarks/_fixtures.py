@@ -106,3 +106,48 @@ def campaigns(n: int) -> list[dict[str, Any]]:
     seeded = fake.seed_campaigns(n, status=1, **POPULATED)
     parsed: list[dict[str, Any]] = json.loads(json.dumps(seeded))
     return parsed
+
+
+def full_campaign(n: int, *, status: int = 1) -> dict[str, Any]:
+    """Campaign number ``n`` with every field of the API's Campaign schema set (about 1.75 KB).
+
+    What the lean server answers with: every field a working campaign has (one
+    step with A/B variants, one schedule, routing rules, server-set fields),
+    each campaign with its own id, name and timestamps.
+    """
+    stamp = f"2026-03-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:07.{n % 1000:03d}Z"
+    schedule = POPULATED["campaign_schedule"]
+    step = {
+        "type": "email",
+        "delay": 2,
+        "delay_unit": "days",
+        "variants": [
+            {
+                "subject": "{{firstName}}, quick question",
+                "body": "<p>Hi {{firstName}},</p><p>Worth a chat?</p>",
+            },
+            {
+                "subject": "Idea for {{companyName}}",
+                "body": "<p>A short follow-up.</p>",
+                "v_disabled": False,
+            },
+        ],
+    }
+    return {
+        "id": campaign_id(n),
+        "name": f"Campaign {n}",
+        **POPULATED,
+        "status": status,
+        "campaign_schedule": {**schedule, "schedules": schedule["schedules"][:1]},
+        "sequences": [{"steps": [step]}],
+        "email_list": POPULATED["email_list"][:2],
+        "provider_routing_rules": POPULATED["provider_routing_rules"][:1],
+        "timestamp_created": stamp,
+        "timestamp_updated": stamp,
+        "organization": "01a205d6-5733-7000-aef2-7eaedc7d4d00",
+    }
+
+
+def campaign_id(n: int) -> str:
+    """A UUIDv7-shaped id, ordered like the API's (creation order)."""
+    return f"01a228e3-cd80-7{n >> 48 & 0xFFF:03x}-a{n >> 36 & 0xFFF:03x}-{n & 0xFFFFFFFFF:012x}"

@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._config import json_codec
+
 
 @dataclass
 class Row:
@@ -73,6 +75,7 @@ def machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "cpu": cpu,
         "platform": platform.platform(),
+        "json": json_codec(),
     }
 
 

@@ -1,4 +1,4 @@
-"""Start the fake in its own process, learn its URL and ids, and always stop it by pid."""
+"""Start a server (the fake, or the lean one) in its own process; always stop it by pid."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _STOP_TIMEOUT = 10.0
 
 @dataclass
 class FakeServer:
-    """A running fake: its base URL, seeded ids and, once stopped, its stats."""
+    """A running server: its base URL, seeded ids and, once stopped, its stats."""
 
     base_url: str
     ids: list[str]
@@ -59,28 +59,11 @@ def _stop(proc: subprocess.Popen[str]) -> str:
 
 
 @contextlib.contextmanager
-def fake_server(
-    *, seed: int = 0, latency: float = 0.0, rate_limit: tuple[int, int] | None = None
-) -> Iterator[FakeServer]:
-    """``with fake_server(seed=5000) as srv``: the fake runs for the block, then is killed."""
+def _server_process(module: str, options: list[str]) -> Iterator[FakeServer]:
+    """Run ``python -m module *options``, learn its URL and ids, stop it by pid afterwards."""
     with tempfile.TemporaryDirectory(prefix="instantly-bench-") as tmp:
         ids_path = os.path.join(tmp, "ids.txt")
-        argv = [
-            sys.executable,
-            "-m",
-            "benchmarks._fakeproc",
-            "--port",
-            "0",
-            "--seed-campaigns",
-            str(seed),
-            "--latency",
-            str(latency),
-            "--rate-limit",
-            "none" if rate_limit is None else f"{rate_limit[0]},{rate_limit[1]}",
-            "--ids-file",
-            ids_path,
-            "--watch-stdin",
-        ]
+        argv = [sys.executable, "-m", module, *options, "--ids-file", ids_path, "--watch-stdin"]
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         proc = subprocess.Popen(
             argv, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -89,10 +72,10 @@ def fake_server(
         try:
             line = _read_line(proc, _START_TIMEOUT)
             if not line.startswith("listening on "):
-                raise RuntimeError(f"unexpected output from the fake server: {line!r}")
+                raise RuntimeError(f"unexpected output from {module}: {line!r}")
             url = line.split()[-1]
             if not url.startswith("http://127.0.0.1:"):
-                raise RuntimeError(f"the fake server is not on 127.0.0.1: {url}")
+                raise RuntimeError(f"the server is not on 127.0.0.1: {url}")
             with open(ids_path, encoding="utf-8") as f:
                 ids = [s for s in f.read().split() if s]
             server = FakeServer(base_url=url, ids=ids, pid=proc.pid)
@@ -103,3 +86,22 @@ def fake_server(
                 for out in rest.splitlines():
                     if out.startswith("stats "):
                         server.stats = json.loads(out[len("stats ") :])
+
+
+@contextlib.contextmanager
+def fake_server(
+    *, seed: int = 0, latency: float = 0.0, rate_limit: tuple[int, int] | None = None
+) -> Iterator[FakeServer]:
+    """``with fake_server(seed=5000) as srv``: the project's fake runs for the block."""
+    limit = "none" if rate_limit is None else f"{rate_limit[0]},{rate_limit[1]}"
+    options = ["--port", "0", "--seed-campaigns", str(seed), "--latency", str(latency)]
+    with _server_process("benchmarks._fakeproc", [*options, "--rate-limit", limit]) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def lean_server(*, campaigns: int, latency: float = 0.0) -> Iterator[FakeServer]:
+    """``with lean_server(campaigns=10_000) as srv``: the lean server (``_lean``) for the block."""
+    options = ["--port", "0", "--campaigns", str(campaigns), "--latency", str(latency)]
+    with _server_process("benchmarks._lean", options) as server:
+        yield server

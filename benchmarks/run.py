@@ -33,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
         "--long", action="store_true", help="also 7,000 pauses at 100/s + 6,000/min (~70 s/run)"
     )
     p.add_argument(
+        "--no-speedups",
+        action="store_true",
+        help="measure the SDK as if the speedups extra were not installed (standard-library JSON)",
+    )
+    p.add_argument(
+        "--no-peer",
+        action="store_true",
+        help="leave the instantlyai SDK out of the overhead race (it takes most of the time)",
+    )
+    p.add_argument(
         "--only",
         nargs="+",
         choices=list(SCENARIOS),
@@ -60,12 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.runs < 1:
         raise SystemExit("--runs must be at least 1")
-    cfg = Config(runs=args.runs, quick=args.quick, long=args.long)
+    cfg = Config(runs=args.runs, quick=args.quick, long=args.long, peer=not args.no_peer)
     results = Results(runs=cfg.runs, quick=cfg.quick)
     info = machine()
     print(
         f"instantly-async benchmarks: {cfg.runs} run(s){' (quick)' if cfg.quick else ''} on "
-        f"{info['nproc']} cpu(s), {info['cpu']}, Python {info['python']}",
+        f"{info['nproc']} cpu(s), {info['cpu']}, Python {info['python']}, "
+        f"JSON: {info['json']}",
         flush=True,
     )
     names = [n for n in SCENARIOS if n in args.only]

@@ -251,6 +251,10 @@ class _Bucket:
         self._granted += 1
         return waited
 
+    def idle(self) -> bool:
+        """Nobody is waiting for a slot."""
+        return not self._queue.locked()
+
     def close(self) -> None:
         if not self._closed.done():
             self._closed.set_result(None)

@@ -7,7 +7,6 @@ error mapping, JSON) happens here, once.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -25,6 +24,8 @@ from ._exceptions import (
     body_text,
     make_status_error,
 )
+from ._json import dumps as _dumps
+from ._json import loads as _loads
 from ._ratelimit import Closed
 from ._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from ._session import (
@@ -37,25 +38,6 @@ from ._session import (
 )
 
 log = logging.getLogger("instantly_async")
-
-# The JSON codec, in one place.  NaN and the infinities are not JSON (RFC 8259):
-# never sent (allow_nan=False), and refused in a response, including numbers too
-# large for a float (1e400), which Python would otherwise read as infinity.
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value - value != 0.0:  # inf - inf is NaN
-        raise ValueError(f"{text} is out of range")
-    return value
-
-
-_loads = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float).decode
 
 
 class Transport:
@@ -110,7 +92,7 @@ class Transport:
             data, headers = None, self._headers
         else:
             try:
-                data, headers = _dumps(body).encode(), self._json_headers
+                data, headers = _dumps(body), self._json_headers
             except ValueError:
                 raise InvalidArgumentError(
                     f"{method} {path}: the request body holds NaN or an infinity, "
@@ -178,8 +160,7 @@ class Transport:
                 # An empty 200 is a cut-short body like any other, not "no content".
                 if raw.body:
                     try:
-                        # JSON is UTF-8 (RFC 8259); decoding here skips json's encoding sniffing.
-                        return _loads(raw.body.decode())
+                        return _loads(raw.body)
                     except (ValueError, RecursionError):  # UnicodeDecodeError included
                         pass
                 # A cut-short body is usually transient; only a safe operation may try again.

@@ -29,7 +29,7 @@ def test_quick_suite_runs_and_writes_every_table(tmp_path: Path) -> None:
     assert "### targets" in proc.stdout
     report = json.loads(out.read_text())
     scenarios = {row["scenario"].split(".")[0] for row in report["rows"]}
-    assert scenarios == {"2", "3", "4", "4b", "5"}
+    assert scenarios == {"2", "3", "4", "4a", "4b", "5"}
     targets = {t["name"] for t in report["targets"]}
     assert {"latency: sdk achieved / ideal", "models: sdk time / pydantic time"} <= targets
     rate = next(r for r in report["rows"] if r["scenario"].startswith("2."))

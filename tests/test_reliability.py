@@ -87,7 +87,7 @@ async def test_cancelling_at_random_points_leaks_nothing() -> None:
                 connector = sessions._session.connector  # type: ignore[union-attr]
                 assert connector is not None and len(connector._acquired) == 0  # type: ignore[attr-defined]
                 limiter = sessions._limiter
-                assert limiter is not None and all(not b._waiters for b in limiter._buckets)
+                assert limiter is not None and all(b.idle() for b in limiter._buckets)
                 # And the client still works.
                 assert (await client.campaigns.get(ids[0])).id == ids[0]
             gc.collect()
