@@ -112,9 +112,20 @@ class AsyncInstantly:
         ``Content-Length`` and counted while reading, for success and error
         bodies alike; a larger one raises ``APIResponseValidationError`` and
         is not retried.
+    :param strict: fail on response values that do not fit a loosely documented
+        field (raise :class:`APIResponseValidationError` naming its ``$.path``)
+        instead of keeping them in the model's ``extra`` with a warning.
     """
 
-    __slots__ = ("_owner", "_retry", "_timeout", "_transport", "campaigns", "subsequences")
+    __slots__ = (
+        "_owner",
+        "_retry",
+        "_strict",
+        "_timeout",
+        "_transport",
+        "campaigns",
+        "subsequences",
+    )
 
     def __init__(
         self,
@@ -130,6 +141,7 @@ class AsyncInstantly:
         max_connections: int = 100,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(_ENV_KEY)
         if base_url is None:
@@ -168,6 +180,7 @@ class AsyncInstantly:
             ),
         )
         self._owner = True
+        self._strict = bool(strict)
         self._init_resources()
 
     def _init_resources(self) -> None:
@@ -192,6 +205,7 @@ class AsyncInstantly:
         clone = object.__new__(AsyncInstantly)
         clone._transport = self._transport
         clone._owner = False
+        clone._strict = self._strict
         clone._timeout = self._timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
         policy = self._retry if isinstance(retry_policy, NotGiven) else retry_policy
         if not isinstance(max_retries, NotGiven):

@@ -135,6 +135,7 @@ class AsyncPaginator(Generic[T]):
         "_method",
         "_path",
         "_starting_after",
+        "_strict",
     )
 
     def __init__(
@@ -147,6 +148,7 @@ class AsyncPaginator(Generic[T]):
         limit: int,
         starting_after: str | None,
         max_items: int | None,
+        strict: bool = False,
     ) -> None:
         self._limit = limit
         self._fetch = fetch
@@ -155,6 +157,7 @@ class AsyncPaginator(Generic[T]):
         self._path = path
         self._starting_after = starting_after
         self._max_items = max_items
+        self._strict = strict
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -222,8 +225,15 @@ class AsyncPaginator(Generic[T]):
         return trail
 
     def _structure(self, raw_items: list[Any]) -> list[T]:
-        method, path, item_type = self._method, self._path, self._item_type
-        return [structure(item, item_type, method=method, path=path) for item in raw_items]
+        # One call for the page, so a failure names ``$.items[i]...``.
+        return structure(
+            raw_items,
+            list[self._item_type],  # type: ignore[name-defined]
+            method=self._method,
+            path=self._path,
+            strict=self._strict,
+            where="$.items",
+        )
 
     def _checked(self, data: Any, size: int, trail: _CursorTrail) -> tuple[list[Any], str | None]:
         """A page's items and the cursor to follow, every stop rule applied."""

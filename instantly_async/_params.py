@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import quote
 
-from ._converter import to_dict
+from ._converter import request_dict
 from ._exceptions import InvalidArgumentError
 
 E = TypeVar("E", bound=enum.Enum)
@@ -127,7 +127,7 @@ def date_param(value: date | str | None, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return str(to_dict(value))
+        return str(request_dict(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -161,7 +161,7 @@ def query(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
 
 def body(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON body of the fields the caller passed; ``None`` stays as ``null``."""
-    return {k: to_dict(v) for k, v in fields.items() if v is not NOT_GIVEN}
+    return {k: request_dict(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
 def string_list(value: Iterable[str], name: str) -> list[str]:

@@ -40,8 +40,13 @@ async def fake() -> AsyncIterator[FakeInstantly]:
 
 @pytest.fixture
 async def client(fake: FakeInstantly) -> AsyncIterator[AsyncInstantly]:
+    # Strict: whatever the fake answers must fit the models exactly, loose fields included.
     async with AsyncInstantly(
-        api_key=API_KEY, base_url=fake.base_url, retry_policy=FAST_RETRY, rate_limit=None
+        api_key=API_KEY,
+        base_url=fake.base_url,
+        retry_policy=FAST_RETRY,
+        rate_limit=None,
+        strict=True,
     ) as c:
         yield c
 

@@ -238,6 +238,32 @@ def check_enum(
         problems.append(f"{where}: spec enum {sorted(map(str, spec_values))} != ours")
 
 
+def check_looseness(schema: dict[str, Any], field: Any, where: str, problems: list[str]) -> None:
+    """A field is loose exactly when the spec's type is wider than the model's.
+
+    A ``string`` without ``format`` parsed as a date or date-time, or a
+    ``number`` without ``enum`` held as an integer code, is loose (a value
+    that does not fit is kept in ``extra`` leniently).  A ``number`` is never
+    held in an ``int`` otherwise: that would round fractions.
+    """
+    kinds = set(types_of(schema)) - {"null"}
+    inner = set(inner_types(field.type)) - {type(None)}
+    narrower = (
+        kinds == {"string"}
+        and "format" not in schema
+        and bool(inner & {datetime.date, datetime.datetime})
+    ) or (
+        kinds == {"number"}
+        and "enum" not in schema
+        and any(t is int or (isinstance(t, type) and issubclass(t, int)) for t in inner)
+    )
+    loose = bool(field.metadata.get("instantly_async.loose"))
+    if narrower != loose:
+        problems.append(f"{where}: loose is {loose}, the spec's type says {narrower}")
+    if loose and not admits_none(field.type):
+        problems.append(f"{where}: loose, so it must admit None")
+
+
 def walk(
     spec: dict[str, Any],
     schema: dict[str, Any],
@@ -248,7 +274,9 @@ def walk(
     is_response: bool,
 ) -> None:
     schema = resolve(spec, items(resolve(spec, schema)))
-    fields = {a.name.removesuffix("_"): a for a in attrs.fields(cls)}
+    fields = {
+        a.name.removesuffix("_"): a for a in attrs.fields(cls) if a.name not in ("extra", "_nulls")
+    }
     properties: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
     for name, sub in properties.items():
@@ -271,6 +299,7 @@ def walk(
         if "null" in types_of(sub) and not admits_none(field.type):
             problems.append(f"{here}: nullable, but {field.type} does not admit None")
         check_enum(name, items(sub), field.type, here, problems)
+        check_looseness(items(sub), field, here, problems)
         nested = [t for t in inner_types(field.type) if attrs.has(t)]
         if nested:
             walk(spec, sub, nested[0], here, problems, is_response=is_response)

@@ -139,6 +139,9 @@ def write_record(record: Any, fmt: str, out: TextIO) -> None:
         for key, value in data.items():
             writer.writerow([key, value if isinstance(value, str) else json.dumps(value)])
     else:
-        rows = [["FIELD", "VALUE"]] + [[key, cell(value)] for key, value in data.items()]
+        # The table shows values; JSON and CSV also keep the fields the server sent as null.
+        rows = [["FIELD", "VALUE"]] + [
+            [key, cell(value)] for key, value in data.items() if value is not None
+        ]
         _table(rows, terminal_width(out), out, shrink=1, droppable=None)
     out.flush()

@@ -4,11 +4,12 @@ import datetime
 
 import attrs
 
+from ._base import LOOSE, Model
 from ._enums import CampaignStatus
 
 
 @attrs.define(kw_only=True)
-class CampaignAnalytics:
+class CampaignAnalytics(Model):
     """Totals for one campaign over the requested dates (``GET /campaigns/analytics``).
 
     ``*_unique`` counts leads once; ``*_unique_by_step`` counts a lead once per step.
@@ -16,7 +17,9 @@ class CampaignAnalytics:
 
     campaign_name: str
     campaign_id: str
-    campaign_status: CampaignStatus
+    campaign_status: CampaignStatus | None = attrs.field(metadata=LOOSE)
+    """Loose: a plain ``number`` in the spec.  ``None`` when it is not an integer
+    code (e.g. ``1.5``); the raw value is then in ``extra['campaign_status']``."""
     campaign_is_evergreen: bool | None
     contacted_count: int
     emails_sent_count: int
@@ -45,7 +48,7 @@ class CampaignAnalytics:
 
 
 @attrs.define(kw_only=True)
-class AnalyticsOverview:
+class AnalyticsOverview(Model):
     """Totals across the selected campaigns (``GET /campaigns/analytics/overview``).
 
     With ``expand_crm_events`` the opportunity, interested, meeting and closed
@@ -79,10 +82,12 @@ class AnalyticsOverview:
 
 
 @attrs.define(kw_only=True)
-class DailyAnalytics:
+class DailyAnalytics(Model):
     """One day's counts (``GET /campaigns/analytics/daily``).  No field is required by the spec."""
 
-    date: datetime.date | None = None
+    date: datetime.date | None = attrs.field(default=None, metadata=LOOSE)
+    """Loose: a plain string in the spec ("YYYY-MM-DD").  ``None`` with the raw
+    value in ``extra['date']`` when it is anything else."""
     sent: int | None = None
     contacted: int | None = None
     new_leads_contacted: int | None = None
@@ -99,7 +104,7 @@ class DailyAnalytics:
 
 
 @attrs.define(kw_only=True)
-class _StepCounts:
+class _StepCounts(Model):
     """The counts every step-analytics row has, campaign or subsequence."""
 
     step: str | None
@@ -140,10 +145,11 @@ class SubsequenceStepAnalytics(_StepCounts):
 
 
 @attrs.define(kw_only=True)
-class SubsequenceAnalytics:
+class SubsequenceAnalytics(Model):
     """Counts for one subsequence of a campaign (``GET /subsequences/analytics``)."""
 
     subsequence_id: str
-    emails_sent: int
-    unique_opens: int
-    unique_replies: int
+    emails_sent: float
+    """A ``number`` in the spec: whole in practice, kept as sent (never rounded)."""
+    unique_opens: float
+    unique_replies: float

@@ -5,6 +5,7 @@ from typing import Any
 
 import attrs
 
+from ._base import LOOSE, Model
 from ._enums import (
     AutoVariantTrigger,
     CampaignStatus,
@@ -19,7 +20,7 @@ from ._sequence import Sequence
 
 
 @attrs.define(kw_only=True)
-class AutoVariantSelect:
+class AutoVariantSelect(Model):
     """Automatic A/Z winner selection (campaigns and subsequences).
 
     Setting the parent's ``auto_variant_select`` to ``None`` turns it off.
@@ -29,7 +30,7 @@ class AutoVariantSelect:
 
 
 @attrs.define(kw_only=True)
-class CompanyLimitOverride:
+class CompanyLimitOverride(Model):
     """``limit_emails_per_company_override``: overrides the workspace's per-company limit."""
 
     mode: LimitMode
@@ -39,7 +40,7 @@ class CompanyLimitOverride:
 
 
 @attrs.define(kw_only=True)
-class ProviderRoutingRule:
+class ProviderRoutingRule(Model):
     """One of ``provider_routing_rules``: send (or not) between sender and recipient ESPs."""
 
     action: RoutingAction | None = None
@@ -48,7 +49,7 @@ class ProviderRoutingRule:
 
 
 @attrs.define(kw_only=True)
-class Campaign:
+class Campaign(Model):
     """An email campaign.
 
     Read-only (set by the API, ignored on create/update): ``id``, ``status``,
@@ -60,8 +61,11 @@ class Campaign:
     name: str
     status: CampaignStatus
     campaign_schedule: Schedule
-    timestamp_created: datetime.datetime
-    timestamp_updated: datetime.datetime
+    timestamp_created: datetime.datetime | None = attrs.field(metadata=LOOSE)
+    """Loose: a plain string in the spec.  ``None`` when it did not parse as an
+    ISO-8601 date-time; the raw value is then in ``extra['timestamp_created']``."""
+    timestamp_updated: datetime.datetime | None = attrs.field(metadata=LOOSE)
+    """Loose, as ``timestamp_created``."""
     pl_value: float | None = None
     """Value of each positive lead."""
     is_evergreen: bool | None = None

@@ -4,9 +4,11 @@ import datetime
 
 import attrs
 
+from ._base import Model
+
 
 @attrs.define(kw_only=True)
-class Timing:
+class Timing(Model):
     """A daily sending window, ``HH:MM`` on a 24-hour clock (``from_`` is JSON ``from``)."""
 
     from_: str
@@ -14,7 +16,7 @@ class Timing:
 
 
 @attrs.define(kw_only=True)
-class ScheduleSlot:
+class ScheduleSlot(Model):
     """One entry of ``schedules``: a named window, its days and its timezone."""
 
     name: str
@@ -27,7 +29,7 @@ class ScheduleSlot:
 
 
 @attrs.define(kw_only=True)
-class Schedule:
+class Schedule(Model):
     """A ``campaign_schedule`` or ``subsequence_schedule``."""
 
     schedules: list[ScheduleSlot]

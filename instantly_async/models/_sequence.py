@@ -2,11 +2,12 @@
 
 import attrs
 
+from ._base import Model
 from ._enums import DelayUnit, StepType
 
 
 @attrs.define(kw_only=True)
-class Variant:
+class Variant(Model):
     """One A/Z variant of a step."""
 
     subject: str
@@ -18,7 +19,7 @@ class Variant:
 
 
 @attrs.define(kw_only=True)
-class Step:
+class Step(Model):
     """One email of a sequence."""
 
     type: StepType
@@ -35,7 +36,7 @@ class Step:
 
 
 @attrs.define(kw_only=True)
-class Sequence:
+class Sequence(Model):
     """An ordered list of steps.  Only the first sequence of a list is used: send one."""
 
     steps: list[Step]

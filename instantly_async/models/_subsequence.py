@@ -4,6 +4,7 @@ import datetime
 
 import attrs
 
+from ._base import LOOSE, Model
 from ._campaign import AutoVariantSelect
 from ._enums import CampaignStatus, CrmStatus, DailyLimitMode, LeadActivity
 from ._schedule import Schedule
@@ -11,18 +12,21 @@ from ._sequence import Sequence
 
 
 @attrs.define(kw_only=True)
-class Conditions:
+class Conditions(Model):
     """What moves a lead into a subsequence."""
 
-    crm_status: list[CrmStatus] | None = None
-    """Lead interest statuses: built-in ones or a custom label's value (-30000..30000)."""
+    crm_status: list[CrmStatus] | None = attrs.field(default=None, metadata=LOOSE)
+    """Lead interest statuses: built-in ones or a custom label's value (-30000..30000).
+
+    Loose: ``number`` items in the spec.  ``None`` when one is not an integer (e.g.
+    ``1.5``); the raw list is then in ``extra['crm_status']``."""
     lead_activity: list[LeadActivity] | None = None
     reply_contains: str | None = None
     """Text to look for in the lead's reply."""
 
 
 @attrs.define(kw_only=True)
-class Subsequence:
+class Subsequence(Model):
     """A campaign subsequence (``CampaignSubsequence`` in the API).
 
     Read-only: ``id``, ``workspace``, ``status``, ``timestamp_created``,

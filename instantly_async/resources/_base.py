@@ -54,6 +54,7 @@ class Resource:
             cast_to,
             method=method,
             path=path,
+            strict=self._client._strict,
         )
 
     def _paginate(
@@ -91,6 +92,7 @@ class Resource:
             limit=limit,
             starting_after=starting_after,
             max_items=max_items,
+            strict=self._client._strict,
         )
 
 

@@ -49,12 +49,12 @@ _PATH = "/api/v2/campaigns"
 
 @attrs.define(kw_only=True)
 class _CampaignItems:
-    items: list[Campaign]
+    items: list[Campaign] | None = None  # not required by the spec
 
 
 @attrs.define(kw_only=True)
 class _Count:
-    count: int
+    count: float  # a JSON number: never rounded
 
 
 def _campaign_body(fields: dict[str, Any]) -> dict[str, Any]:
@@ -321,10 +321,14 @@ class Campaigns(Resource):
         )
         path = f"{_PATH}/search-by-contact"
         found = await self._send("GET", path, _CampaignItems, params=params, safe_to_retry=True)
-        return found.items
+        return found.items or []
 
-    async def count_launched(self) -> int:
-        """How many campaigns of the workspace have been launched."""
+    async def count_launched(self) -> float:
+        """How many campaigns of the workspace have been launched.
+
+        The spec types it as a JSON ``number``: an ``int`` in practice, returned
+        as sent (a fraction would stay a fraction, never rounded).
+        """
         launched = await self._send("GET", f"{_PATH}/count-launched", _Count, safe_to_retry=True)
         return launched.count
 
