@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from ._config import Config
 from ._report import Results, machine, render, write_json
-from .scenarios import latency, models, overhead, pagination, ratelimit
+from .scenarios import latency, models, overhead, pagination, ratelimit, shared
 
 Scenario = Callable[[Config, Results], Awaitable[None]]
 
@@ -20,6 +20,7 @@ SCENARIOS: dict[str, Scenario] = {
     "latency": latency.run,
     "pagination": pagination.run,
     "models": models.run,
+    "shared": shared.run,
 }
 LATEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "latest.json")
 

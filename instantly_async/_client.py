@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import ipaddress
 import os
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from ._ratelimit import RateLimit, RateLimiter
 from ._redact import register_secret
 from ._retry import RetryPolicy
 from ._session import SessionManager
+from ._shared_limit import SharedRateLimiter, default_name
 from ._transport import Transport
 from ._version import __version__
 
@@ -31,6 +33,8 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_USER_AGENT = f"instantly-async/{__version__} (+aiohttp/{aiohttp.__version__})"
 _ENV_KEY = "INSTANTLY_API_KEY"
 _ENV_BASE_URL = "INSTANTLY_BASE_URL"
+_ENV_REDIS_URL = "INSTANTLY_RATE_LIMIT_REDIS_URL"
+_ENV_RATE_LIMIT_NAME = "INSTANTLY_RATE_LIMIT_NAME"
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -96,6 +100,8 @@ class AsyncInstantly:
     :param retry_policy: backoff settings; ``max_retries`` overrides its count.
     :param rate_limit: the client-side budget; the default is the documented
         workspace limit (100/s and 6,000/min); ``None`` turns pacing off.
+        ``$INSTANTLY_RATE_LIMIT_REDIS_URL`` (and ``$INSTANTLY_RATE_LIMIT_NAME``)
+        share it through Redis when the ``RateLimit`` names no ``redis_url``.
     :param user_agent: sent on every request (the vendor's edge blocks some
         library defaults, so one is always sent).
     :param session: an ``aiohttp.ClientSession`` to use instead of creating
@@ -169,7 +175,7 @@ class AsyncInstantly:
             sessions=SessionManager(
                 session=session,
                 max_connections=max_connections,
-                limiter=None if rate_limit is None else functools.partial(RateLimiter, rate_limit),
+                limiter=_limiter_factory(rate_limit, key.strip()),
                 max_response_bytes=max_response_bytes,
             ),
         )
@@ -265,6 +271,38 @@ class AsyncInstantly:
 
     def __repr__(self) -> str:
         return f"<AsyncInstantly base_url={self._transport.base_url!r}>"
+
+
+def _limiter_factory(
+    limit: RateLimit | None, api_key: str
+) -> Callable[[], RateLimiter | SharedRateLimiter] | None:
+    """What makes the client's limiter inside its loop: local, or shared through Redis."""
+    limit = _resolve_rate_limit(limit, api_key)
+    if limit is None:
+        return None
+    if limit.redis_url is None:
+        return functools.partial(RateLimiter, limit)
+    assert limit.name is not None
+    return functools.partial(SharedRateLimiter, limit, limit.name)
+
+
+def _resolve_rate_limit(limit: RateLimit | None, api_key: str) -> RateLimit | None:
+    """Fill in the shared budget's Redis URL and name from the environment and the key."""
+    if limit is None:
+        return None
+    url = limit.redis_url or os.environ.get(_ENV_REDIS_URL) or None
+    if url is None:
+        return limit
+    if importlib.util.find_spec("redis") is None:
+        raise InvalidArgumentError(
+            "a shared rate limit (redis_url or $INSTANTLY_RATE_LIMIT_REDIS_URL) needs the "
+            "redis extra: pip install 'instantly-async[redis]'"
+        )
+    name = limit.name or os.environ.get(_ENV_RATE_LIMIT_NAME) or default_name(api_key)
+    try:
+        return attrs.evolve(limit, redis_url=url, name=name)
+    except ValueError as exc:  # only the environment's values can be new here
+        raise InvalidArgumentError(f"${_ENV_REDIS_URL} or ${_ENV_RATE_LIMIT_NAME}: {exc}") from None
 
 
 def _check_timeout(timeout: float | None) -> float | None:

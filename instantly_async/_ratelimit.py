@@ -24,6 +24,10 @@ A 429 means the server disagrees with our arithmetic (another process on the
 same workspace, say); the limiter then pauses every caller of the client
 (:meth:`Limiter.penalize`), and a client without a rate limit gets a bare
 :class:`Pause` for the purpose.
+
+With ``redis_url`` the same buckets live in Redis and every process with the
+same ``name`` draws on them (``_shared_limit``); this module's limiter is then
+the fallback for when Redis cannot answer.
 """
 
 from __future__ import annotations
@@ -31,11 +35,25 @@ from __future__ import annotations
 import asyncio
 import math
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import attrs
 from aiolimiter import AsyncLimiter
 
 __all__ = ["RateLimit"]
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def redact_url(url: str | None) -> str:
+    """``url`` without its password (for reprs and log lines)."""
+    if url is None:
+        return "None"
+    parts = urlsplit(url)
+    if parts.password is None:
+        return repr(url)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":<redacted>@", 1)
+    return repr(parts._replace(netloc=netloc).geturl())
 
 
 class Closed(Exception):
@@ -66,18 +84,51 @@ class Limiter(Protocol):
 class RateLimit:
     """The request budget the client paces itself to.
 
-    The default is the documented workspace limit.  Processes sharing one
-    workspace should split it, e.g. ``RateLimit(per_second=50, per_minute=3000)``
-    each for two processes.
+    The default is the documented workspace limit, paced by this process
+    alone.  With ``redis_url`` every client (in any process, on any machine)
+    with the same ``redis_url`` and ``name`` shares one budget held in Redis:
+
+    * ``name`` identifies the workspace; the default is derived from a hash of
+      the API key (the key itself never reaches Redis).  Different names are
+      independent budgets.
+    * ``fallback_fraction``: while Redis cannot answer, each process paces
+      itself locally to this fraction of the budget (default 0.25: four
+      processes together stay inside the limit).
+    * ``redis_timeout``: the budget of one Redis call (default 0.01 s); when
+      no call has been answered within it for half a second (or on an error),
+      the process falls back to local pacing until Redis answers in time.
     """
 
     per_second: float = attrs.field(default=100.0, validator=attrs.validators.gt(0))
     per_minute: float | None = attrs.field(default=6000.0)
+    redis_url: str | None = attrs.field(default=None, repr=redact_url)
+    name: str | None = attrs.field(default=None)
+    fallback_fraction: float = attrs.field(
+        default=0.25, validator=[attrs.validators.gt(0), attrs.validators.le(1)]
+    )
+    redis_timeout: float = attrs.field(default=0.01, validator=attrs.validators.gt(0))
 
     @per_minute.validator
     def _check_minute(self, _attr: attrs.Attribute[float | None], value: float | None) -> None:
         if value is not None and value <= 0:
             raise ValueError("per_minute must be > 0 or None")
+
+    @redis_url.validator
+    def _check_url(self, _attr: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or urlsplit(value).scheme not in _REDIS_SCHEMES:
+            raise ValueError(
+                "redis_url must be a redis://, rediss:// or unix:// URL, got "
+                + redact_url(value if isinstance(value, str) else repr(value))
+            )
+
+    @name.validator
+    def _check_name(self, _attr: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value or len(value) > 200 or not value.isprintable():
+            raise ValueError("name must be a non-empty printable string of at most 200 characters")
 
 
 def parse_rate_limit(value: str) -> tuple[float, float | None] | None:

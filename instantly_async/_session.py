@@ -332,8 +332,15 @@ class SessionManager:
         self._closed = True
         if self._gate is not None:
             self._gate.close()
-        if self._limiter is not None:
-            self._limiter.close()
+        limiter = self._limiter
+        if limiter is not None:
+            limiter.close()
         session = self._session
-        if session is not None and self._owns_session and not session.closed:
-            await session.close()
+        try:
+            # A shared limiter holds a Redis connection pool (and may owe Redis a pause).
+            aclose = getattr(limiter, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        finally:
+            if session is not None and self._owns_session and not session.closed:
+                await session.close()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+from benchmarks._redisproc import RedisServer
+from benchmarks._redisproc import redis_server as start_redis
 from instantly_async import AsyncInstantly, RetryPolicy
 from instantly_async.testing import FakeInstantly
 
@@ -97,3 +99,10 @@ async def serve_route(
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on 127.0.0.1 (from the test extra's wheel), stopped by its pid."""
+    with start_redis() as server:
+        yield server

@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks._redisproc import redis_server
 from instantly_async.testing import FakeInstantly
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,15 +84,27 @@ def test_there_are_examples_to_run() -> None:
     assert len(BLOCKS) >= 6
 
 
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """The local Redis the shared rate-limit example expects (as $REDIS_URL)."""
+    with redis_server() as server:
+        yield server.url
+
+
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-async def test_readme_block_runs(index: int, tmp_path: Path) -> None:
+async def test_readme_block_runs(index: int, tmp_path: Path, redis_url: str) -> None:
     fake = FakeInstantly(api_key="readme-key")
     fake.seed_campaigns(8, status=1)
     fake.seed_campaigns(4, status=2)
     script = tmp_path / f"block_{index}.py"
     script.write_text(BLOCKS[index])
     async with fake.run() as base_url:
-        env = {**os.environ, "INSTANTLY_API_KEY": "readme-key", "INSTANTLY_BASE_URL": base_url}
+        env = {
+            **os.environ,
+            "INSTANTLY_API_KEY": "readme-key",
+            "INSTANTLY_BASE_URL": base_url,
+            "REDIS_URL": redis_url,
+        }
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             str(script),

@@ -109,6 +109,8 @@ class GlobalOption:
 
 ENV_API_KEY = "INSTANTLY_API_KEY"
 ENV_BASE_URL = "INSTANTLY_BASE_URL"
+ENV_REDIS_URL = "INSTANTLY_RATE_LIMIT_REDIS_URL"
+ENV_RATE_LIMIT_NAME = "INSTANTLY_RATE_LIMIT_NAME"
 
 GLOBAL_OPTIONS: Sequence[GlobalOption] = (
     GlobalOption(flags=("--api-key",), env=ENV_API_KEY, metavar="KEY",
@@ -123,6 +125,12 @@ GLOBAL_OPTIONS: Sequence[GlobalOption] = (
     GlobalOption(flags=("--rate-limit",), type=rate_limit, default=RateLimit(),
                  metavar="PER_SECOND[,PER_MINUTE]|none",
                  help="client-side pacing (default 100,6000: the workspace limit)"),
+    GlobalOption(flags=("--redis-url",), env=ENV_REDIS_URL, metavar="URL",
+                 help="share the rate limit through this Redis with every process using it and "
+                 f"the same --rate-limit-name (default: ${ENV_REDIS_URL}; the redis extra)"),
+    GlobalOption(flags=("--rate-limit-name",), env=ENV_RATE_LIMIT_NAME, metavar="NAME",
+                 help=f"the shared budget's name (default: ${ENV_RATE_LIMIT_NAME}, "
+                 "else a hash of the API key)"),
     GlobalOption(flags=("-v", "--verbose"), action="count", default=0,
                  help="log retries and rate-limit waits to stderr (-vv: every request)"),
     GlobalOption(flags=("-q", "--quiet"), action="store_true", default=False,
@@ -142,7 +150,9 @@ def resolve(args: argparse.Namespace, environ: dict[str, str] | None = None) -> 
     values: dict[str, Any] = {}
     for option in GLOBAL_OPTIONS:
         value = getattr(args, option.dest, _UNSET)
-        given = value is not _UNSET and value is not None
+        # None is a value only for a stored option (``--rate-limit none``); for
+        # counters and switches it is the top-level parser's "not given".
+        given = value is not _UNSET and (value is not None or option.action == "store")
         if not given and option.env and env.get(option.env, "").strip():
             value, given = _from_env(option, env[option.env]), True
         values[option.dest] = value if given else option.default
@@ -184,5 +194,19 @@ def client_options(values: dict[str, Any]) -> dict[str, Any]:
         "base_url": base_url,
         "timeout": values["timeout"],
         "max_retries": values["max_retries"],
-        "rate_limit": values["rate_limit"],
+        "rate_limit": _shared(values["rate_limit"], values["redis_url"], values["rate_limit_name"]),
     }
+
+
+def _shared(limit: RateLimit | None, redis_url: str | None, name: str | None) -> RateLimit | None:
+    """The rate limit, shared through Redis when asked (``--rate-limit none``: no pacing at all)."""
+    if limit is None or not (redis_url or name):
+        return limit
+    try:
+        limit = attrs.evolve(limit, redis_url=redis_url or limit.redis_url)
+    except ValueError as exc:  # the message never shows a password
+        raise UsageError(f"--redis-url / ${ENV_REDIS_URL}: {exc}") from None
+    try:
+        return attrs.evolve(limit, name=name or limit.name)
+    except ValueError as exc:
+        raise UsageError(f"--rate-limit-name / ${ENV_RATE_LIMIT_NAME}: {exc}") from None
