@@ -14,13 +14,17 @@ import pytest
 from instantly_async import (
     AsyncInstantly,
     BulkJob,
+    BulkResult,
     CampaignStatus,
+    Failure,
+    InvalidArgumentError,
     NotFoundError,
     Progress,
     RetryPolicy,
 )
 from instantly_async.testing import FakeInstantly
 
+from ._waiting import wait_until
 from .conftest import API_KEY
 
 
@@ -122,7 +126,8 @@ async def test_cancelling_midway_returns_a_partial_account_and_leaks_nothing(
         ) as client:
             job = client.campaigns.pause_many(ids, concurrency=8)
             task = asyncio.ensure_future(job.run())
-            await asyncio.sleep(0.15)
+            # Cancel mid-job: some items done, most not started.
+            await wait_until(lambda: len(job.result.succeeded) >= 10, "ten items done")
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
@@ -173,9 +178,8 @@ async def test_the_runner_takes_any_async_operation() -> None:
 
     job: BulkJob[int, int] = BulkJob(square, [1])
     await job
-    with pytest.raises(RuntimeError, match="once"):
+    with pytest.raises(RuntimeError, match=r"^a BulkJob runs once$"):
         await job
-    from instantly_async import InvalidArgumentError
 
     with pytest.raises(InvalidArgumentError, match="concurrency"):
         BulkJob(square, [1], concurrency=0)
@@ -211,3 +215,94 @@ async def test_streaming_a_listing_into_a_job_keeps_memory_flat() -> None:
     # themselves (several KB each as models) are never all held at once.
     per_item = (large - small) / 2000
     assert per_item < 1000, (small, large, per_item)
+
+
+def test_summary_counts_rate_and_cancellation() -> None:
+    err = ValueError("x")
+    result: BulkResult[int, int] = BulkResult(
+        succeeded=[(1, 1), (2, 4)],
+        failed=[Failure(item=3, error=err)],
+        not_attempted=[4],
+        elapsed=0.5,
+    )
+    assert result.total == 4 and not result.ok
+    assert result.summary() == "2 succeeded, 1 failed, 1 not attempted in 0.50s (6.0/s)"
+    result.cancelled = True
+    assert result.summary().endswith("(6.0/s) [cancelled]")
+    empty: BulkResult[int, int] = BulkResult()
+    assert empty.ok and empty.summary() == "0 succeeded, 0 failed, 0 not attempted in 0.00s (0.0/s)"
+
+
+async def test_progress_counts_each_outcome() -> None:
+    async def odd_fails(x: int) -> int:
+        await asyncio.sleep(0)
+        if x % 2:
+            raise ValueError(x)
+        return x
+
+    progress: list[Progress] = []
+    result = await BulkJob(odd_fails, range(6), concurrency=1, on_progress=progress.append)
+    assert [(p.done, p.succeeded, p.failed, p.total) for p in progress] == [
+        (1, 1, 0, 6), (2, 1, 1, 6), (3, 2, 1, 6), (4, 2, 2, 6), (5, 3, 2, 6), (6, 3, 3, 6)
+    ]  # fmt: skip
+    stamps = [p.elapsed for p in progress]
+    assert stamps == sorted(stamps) and stamps[0] >= 0 and stamps[-1] <= result.elapsed < 60
+
+
+async def test_default_concurrency_is_16_and_values_can_be_dropped() -> None:
+    release = asyncio.Event()
+    in_flight, peak = [0], [0]
+
+    async def held(x: int) -> str:
+        in_flight[0] += 1
+        peak[0] = max(peak[0], in_flight[0])
+        await release.wait()
+        in_flight[0] -= 1
+        return f"value {x}"
+
+    job: BulkJob[int, str] = BulkJob(held, range(40))  # values dropped by default
+    task = asyncio.ensure_future(job.run())
+    await wait_until(lambda: in_flight[0] == 16, "sixteen operations in flight")
+    for _ in range(10):  # room for a seventeenth to start, if one could
+        await asyncio.sleep(0)
+    assert peak[0] == 16
+    release.set()
+    result = await task
+    assert sorted(result.succeeded) == [(i, None) for i in range(40)]
+    kept = await BulkJob(held, range(3), keep_values=True)
+    assert sorted(kept.succeeded) == [(i, f"value {i}") for i in range(3)]
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, True, 2.5, "4", None])
+def test_concurrency_must_be_a_positive_integer(concurrency: Any) -> None:
+    async def op(x: int) -> int:
+        return x
+
+    with pytest.raises(InvalidArgumentError, match="concurrency must be a positive integer"):
+        BulkJob(op, [1], concurrency=concurrency)
+
+
+async def test_a_cancelled_job_waits_for_every_worker_before_returning() -> None:
+    started = [0]
+
+    async def slow_to_stop(x: int) -> int:
+        started[0] += 1
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            for _ in range(3):  # cleanup that takes a few loop turns
+                await asyncio.sleep(0)
+            raise
+        return x
+
+    job: BulkJob[int, int] = BulkJob(slow_to_stop, range(20), concurrency=4)
+    task = asyncio.ensure_future(job.run())
+    await wait_until(lambda: started[0] == 4, "four operations started")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # Accounted for the moment the job returns, not some loop turns later.
+    result = job.result
+    assert sorted(f.item for f in result.failed) == [0, 1, 2, 3]
+    assert all(isinstance(f.error, asyncio.CancelledError) for f in result.failed)
+    assert sorted(result.not_attempted) == list(range(4, 20)) and result.cancelled

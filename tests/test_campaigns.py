@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
+import aiohttp
 import pytest
 
 from instantly_async import AsyncInstantly, Campaign, CampaignStatus, NotFoundError
@@ -187,6 +189,56 @@ async def test_search_by_contact_and_count_launched(
     assert await client.campaigns.count_launched() == 1
 
 
+def sequences(variants_per_step: list[int]) -> list[dict[str, Any]]:
+    """Sequences in the stored (JSON) form: one step per entry, with that many variants."""
+    steps = [
+        {
+            "type": "email",
+            "delay": 1,
+            "variants": [{"subject": f"s{i}", "body": f"b{i}"} for i in range(n)],
+        }
+        for n in variants_per_step
+    ]
+    return [{"steps": steps}]
+
+
+async def raw_rows(fake: FakeInstantly, path: str, params: dict[str, str]) -> Any:
+    """The server's own JSON for a request, fetched without the SDK."""
+    headers = {"Authorization": f"Bearer {fake.api_key}"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as session,
+        session.get(fake.base_url + path, params=params) as resp,
+    ):
+        assert resp.status == 200
+        return await resp.json()
+
+
+async def test_step_analytics_rows_are_parsed_value_for_value(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    (a,) = fake.seed_campaigns(1, status=1, sequences=sequences([2, 1, 3]))
+    path, params = "/api/v2/campaigns/analytics/steps", {"campaign_id": a["id"]}
+    for with_opportunities in (True, False):
+        steps = await client.campaigns.analytics_steps(
+            campaign=a["id"], include_opportunities_count=with_opportunities
+        )
+        query = {**params, "include_opportunities_count": str(with_opportunities).lower()}
+        assert fake.requests[-1].query == {k: [v] for k, v in query.items()}
+        raw = await raw_rows(fake, path, query)
+        # One row per (step, variant) in order; a launched campaign has sent mail.
+        assert [(s.step, s.variant) for s in steps] == [
+            ("0", "0"), ("0", "1"), ("1", "0"), ("2", "0"), ("2", "1"), ("2", "2")
+        ]  # fmt: skip
+        assert all(isinstance(s, StepAnalytics) for s in steps)
+        assert all(s.sent > 0 for s in steps)
+        # Every field the server sent arrives in the model with its value.
+        assert [{k: getattr(s, k) for k in row} for s, row in zip(steps, raw, strict=True)] == raw
+        assert len(raw) == len(steps) == 6
+        assert ("won" in raw[0]) is with_opportunities
+        if not with_opportunities:
+            assert all(s.opportunities is None and s.won is None for s in steps)
+
+
 async def test_analytics_endpoints(client: AsyncInstantly, fake: FakeInstantly) -> None:
     a, b = fake.seed_campaigns(2)
     rows = await client.campaigns.analytics(
@@ -207,10 +259,11 @@ async def test_analytics_endpoints(client: AsyncInstantly, fake: FakeInstantly) 
     )
     assert all(isinstance(d, DailyAnalytics) for d in daily)
 
+    # No sequences, no step rows (the rows themselves: see the test above).
     steps = await client.campaigns.analytics_steps(
         campaign=a["id"], include_opportunities_count=True
     )
-    assert all(isinstance(s, StepAnalytics) for s in steps)
+    assert steps == []
 
     from instantly_async import BadRequestError
 

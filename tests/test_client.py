@@ -9,15 +9,27 @@ import warnings
 import aiohttp
 import pytest
 
-from instantly_async import AsyncInstantly, InvalidArgumentError
+from instantly_async import AsyncInstantly, AuthenticationError, InvalidArgumentError
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
 
 
-def test_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_key_from_the_environment(
+    fake: FakeInstantly, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.seed_campaigns(1, status=1)
     monkeypatch.setenv("INSTANTLY_API_KEY", API_KEY)
-    AsyncInstantly()
+    monkeypatch.setenv("INSTANTLY_BASE_URL", fake.base_url)
+    async with AsyncInstantly(rate_limit=None) as client:
+        assert await client.campaigns.count_launched() == 1
+    # The key the server saw is the environment's, as a bearer token.
+    assert fake.requests[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    # An explicit key wins over the environment.
+    async with AsyncInstantly(api_key="explicit-key", rate_limit=None) as client:
+        with pytest.raises(AuthenticationError):
+            await client.campaigns.count_launched()
+    assert fake.requests[-1].headers["Authorization"] == "Bearer explicit-key"
     monkeypatch.delenv("INSTANTLY_API_KEY")
     with pytest.raises(InvalidArgumentError, match="INSTANTLY_API_KEY"):
         AsyncInstantly()
@@ -36,11 +48,28 @@ def test_unsafe_or_invalid_base_urls_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"])
 def test_loopback_http_is_allowed(url: str) -> None:
-    AsyncInstantly(api_key=API_KEY, base_url=url)
+    assert (
+        repr(AsyncInstantly(api_key=API_KEY, base_url=url)) == f"<AsyncInstantly base_url={url!r}>"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_loopback_http_reaches_the_server(fake: FakeInstantly, host: str) -> None:
+    fake.seed_campaigns(3, status=1)
+    port = fake.base_url.rsplit(":", 1)[1]
+    async with AsyncInstantly(
+        api_key=API_KEY, base_url=f"http://{host}:{port}", rate_limit=None
+    ) as client:
+        assert await client.campaigns.count_launched() == 3
 
 
 def test_insecure_http_needs_an_explicit_opt_in() -> None:
-    AsyncInstantly(api_key=API_KEY, base_url="http://proxy.internal", allow_insecure_http=True)
+    with pytest.raises(InvalidArgumentError, match="plain http"):
+        AsyncInstantly(api_key=API_KEY, base_url="http://proxy.internal")
+    client = AsyncInstantly(
+        api_key=API_KEY, base_url="http://proxy.internal/", allow_insecure_http=True
+    )
+    assert repr(client) == "<AsyncInstantly base_url='http://proxy.internal'>"
 
 
 async def test_owned_session_is_created_lazily_and_closed(fake: FakeInstantly) -> None:
@@ -119,8 +148,10 @@ def test_a_client_bound_to_one_loop_refuses_another() -> None:
 
 async def test_user_agent_is_always_explicit(client: AsyncInstantly, fake: FakeInstantly) -> None:
     await client.campaigns.count_launched()
-    ua = fake.requests[-1].headers["User-Agent"]
-    assert ua.startswith("instantly-async/")
+    headers = fake.requests[-1].headers
+    assert headers["User-Agent"].startswith("instantly-async/")
+    assert headers["Accept"] == "application/json"
+    assert "Content-Type" not in headers  # no body, so no body type
     async with AsyncInstantly(
         api_key=API_KEY, base_url=fake.base_url, user_agent="my-app/2"
     ) as custom:

@@ -49,6 +49,8 @@ OPERATIONS: dict[str, tuple[Call, bool, str, str]] = {
 }
 
 OK = "ok"
+# Long enough that no healthy request on a loaded machine runs into it.
+TIMEOUT = 1.0
 
 
 def inject(fake: FakeInstantly, fault: str) -> None:
@@ -79,7 +81,7 @@ def inject(fake: FakeInstantly, fault: str) -> None:
     elif fault == "reset_after":
         faults.drop_next(1, phase="after")
     elif fault == "read_timeout":
-        faults.delay_next(1, 1.0)
+        faults.delay_next(1, 5.0)  # well past the client's TIMEOUT
     elif fault == "slow":
         faults.delay_next(1, 0.1)
     else:  # pragma: no cover - a typo in the table
@@ -116,13 +118,24 @@ async def test_fault_matrix(fake: FakeInstantly, operation: str, fault: str) -> 
     before = len(fake.campaigns)
     expected = EXPECTED[fault][0 if safe else 1]
     async with AsyncInstantly(
-        api_key=API_KEY, base_url=fake.base_url, retry_policy=POLICY, timeout=0.3, rate_limit=None
+        api_key=API_KEY,
+        base_url=fake.base_url,
+        retry_policy=POLICY,
+        timeout=TIMEOUT,
+        rate_limit=None,
     ) as client:
         inject(fake, fault)
         started = time.monotonic()
         if expected == OK:
             result = await call(client, campaign["id"])
-            assert result is not None
+            if operation in ("read", "safe_write"):
+                assert result.id == campaign["id"]
+            else:  # a new campaign, stored on the server as returned
+                assert result.id != campaign["id"] and result.id in fake.campaigns
+                assert result.name == fake.campaigns[result.id]["name"]
+                assert result.name == ("New" if operation == "create" else "Dup")
+            if operation == "safe_write":
+                assert result.status is ia.CampaignStatus.PAUSED
             if fault == "429_retry_after_seconds":
                 assert time.monotonic() - started >= 0.1  # two waits of Retry-After: 0.05
             if operation == "safe_write":

@@ -133,3 +133,40 @@ async def test_client_never_has_more_requests_in_flight_than_connections() -> No
         answers = await asyncio.gather(*calls)
     assert answers == [{"ok": True}] * 40
     assert peak[0] == 3
+
+
+async def test_waiting_for_a_connection_does_not_count_against_the_timeout() -> None:
+    # One connection, held by the first request well past the timeout: the second
+    # waits at the gate, and its timeout only starts once it has the connection.
+    first_in, release = asyncio.Event(), asyncio.Event()
+
+    async def handler(request: web.Request) -> web.Response:
+        if not first_in.is_set():
+            first_in.set()
+            await release.wait()
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("POST", "/api/v2/anything", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, max_connections=1, rate_limit=None, timeout=2.0
+        ) as client,
+    ):
+        first = asyncio.ensure_future(
+            client.request("POST", "/api/v2/anything", safe_to_retry=False)
+        )
+        await first_in.wait()
+        second = asyncio.ensure_future(
+            client.with_options(timeout=0.2).request(
+                "POST", "/api/v2/anything", safe_to_retry=False
+            )
+        )
+        # Well past the second request's 0.2 s, measured on the loop's clock.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 0.6
+        while loop.time() < deadline:  # noqa: ASYNC110 - time is the behaviour here
+            await asyncio.sleep(0.05)
+        assert not second.done()
+        release.set()
+        assert await first == {"ok": True}
+        assert await second == {"ok": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import tracemalloc
@@ -14,6 +15,7 @@ from aiohttp import web
 from instantly_async import AsyncInstantly, InvalidArgumentError, Page
 from instantly_async.testing import FakeInstantly
 
+from ._waiting import wait_until
 from .conftest import API_KEY, FAST_RETRY, serve_route
 
 
@@ -32,7 +34,8 @@ async def test_lists_every_item_once(
     assert len(list_requests(fake)) == max(1, -(-count // 100))
 
 
-async def test_last_page_carrying_a_cursor_stops_on_the_empty_page() -> None:
+async def test_a_last_page_with_a_cursor_ends_on_the_next_missing_cursor() -> None:
+    # The fake's "cursor on the last page" mode: the page after it is empty and has no cursor.
     fake = FakeInstantly(api_key=API_KEY, cursor_on_last_page=True)
     async with (
         fake.run(),
@@ -43,6 +46,40 @@ async def test_last_page_carrying_a_cursor_stops_on_the_empty_page() -> None:
         assert got == [c["id"] for c in seeded]
         # 100 + 50 (still with a cursor) + the empty page that ends it.
         assert len(list_requests(fake)) == 3
+
+
+@pytest.mark.parametrize("pages_with_items", [0, 1, 3])
+async def test_an_empty_page_that_carries_a_cursor_ends_the_listing(pages_with_items: int) -> None:
+    # A server that always sends a fresh cursor, even on an empty page: only the
+    # empty-page rule can end the listing (the cursor is never missing or repeated).
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        n = len(calls)
+        items = [campaign(n * 10 + i) for i in range(2)] if n <= pages_with_items else []
+        if n > pages_with_items + 20:  # a bound, so the bug fails the test instead of hanging
+            return web.json_response({"items": []})
+        return web.json_response({"items": items, "next_starting_after": f"cursor-{n}"})
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        got = [c.id async for c in client.campaigns.list(limit=2)]
+        full = range(1, pages_with_items + 1)
+        assert got == [f"c{n * 10 + i:04d}" for n in full for i in range(2)]
+        assert calls == [None, *(f"cursor-{n}" for n in range(1, pages_with_items + 1))]
+        calls.clear()
+        pages = [p async for p in client.campaigns.list(limit=2).pages()]
+        # No empty page is handed over, except as the first: that one says "complete".
+        assert [len(p.items) for p in pages] == ([2] * pages_with_items or [0])
+        assert [p.next_starting_after for p in pages] == (
+            [f"cursor-{n}" for n in range(1, pages_with_items + 1)] or [None]
+        )
+        calls.clear()
+        first = await client.campaigns.list(limit=2)
+        assert first.next_starting_after == (None if pages_with_items == 0 else "cursor-1")
 
 
 async def test_pages_carry_the_cursor_and_resume_from_it(
@@ -87,16 +124,60 @@ async def test_max_items_stops_early_and_can_resume(
     assert [c.id async for c in client.campaigns.list(starting_after=resume)] == seeded[15:]
 
 
+@pytest.mark.parametrize(("max_items", "requests"), [(5, 1), (10, 1), (15, 2), (35, 4)])
+async def test_max_items_holds_against_a_server_that_ignores_limit(
+    max_items: int, requests: int
+) -> None:
+    from instantly_async import APIResponseValidationError
+
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        # Ten items and a cursor, whatever `limit` says (ending after a while, so
+        # that a missing cap fails the test rather than hanging it).
+        calls.append(request.query.get("limit"))
+        n = len(calls)
+        if n > 6:
+            return web.json_response({"items": []})
+        items = [campaign(n * 100 + i) for i in range(10)]
+        return web.json_response({"items": items, "next_starting_after": f"cursor-{n}"})
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        got: list[str] = []
+        # Each request asks only for what is still wanted.  A page larger than that
+        # is refused (its cursor would skip the items cut from it on resume), so the
+        # caller gets the whole pages before it and never more than max_items.
+        wanted = [max_items - 10 * k for k in range(requests)]
+        with contextlib.ExitStack() as stack:
+            if max_items % 10:
+                stack.enter_context(pytest.raises(APIResponseValidationError, match="for limit="))
+            async for c in client.campaigns.list(limit=10, max_items=max_items):
+                got.append(c.id)
+        assert calls == [str(min(10, w)) for w in wanted]
+        whole = 10 * (max_items // 10)
+        assert got == [f"c{n * 100 + i:04d}" for n in range(1, 5) for i in range(10)][:whole]
+
+
 async def test_fetches_one_page_ahead_and_no_more(
     client: AsyncInstantly, fake: FakeInstantly
 ) -> None:
     fake.seed_campaigns(50)
     seen_requests: list[int] = []
+    k = 0
     async for page in client.campaigns.list(limit=10).pages():
-        await asyncio.sleep(0.05)  # the consumer works; the next page is already on its way
+        k += 1
+        assert len(page.items) == 10
+        # While the caller holds page k, request k+1 is made without being asked for...
+        ahead = min(k + 1, 5)
+        await wait_until(lambda n=ahead: len(list_requests(fake)) >= n, f"request {ahead}")
+        # ...and answered, and still nothing beyond it leaves.
+        await wait_until(lambda n=ahead: sum(fake.stats.by_status.values()) >= n, "its answer")
+        for _ in range(5):
+            await asyncio.sleep(0)
         seen_requests.append(len(list_requests(fake)))
-        assert page.items
-    # While page k was being worked on, request k+1 had been made (k+2 had not).
     assert seen_requests == [2, 3, 4, 5, 5]
 
 
@@ -104,14 +185,16 @@ async def test_items_appearing_or_vanishing_between_pages_are_never_repeated(
     client: AsyncInstantly, fake: FakeInstantly
 ) -> None:
     seeded = [c["id"] for c in fake.seed_campaigns(30)]
+    added: list[str] = []
     got: list[str] = []
     async for page in client.campaigns.list(limit=10).pages():
         got.extend(c.id for c in page.items)
         if len(got) == 10:
-            fake.seed_campaigns(3)  # appended after the cursor
-            del fake.campaigns[seeded[15]]
-    assert len(got) == len(set(got))
-    assert seeded[15] not in got or got.index(seeded[15]) < 10
+            # Page 2 may already be on its way (prefetch); page 3 cannot be.
+            added = [c["id"] for c in fake.seed_campaigns(3)]  # appended after the cursor
+            del fake.campaigns[seeded[25]]
+    # The vanished one is never listed, the new ones are, and nothing twice.
+    assert got == seeded[:25] + seeded[26:] + added
 
 
 async def test_breaking_out_cancels_the_prefetch(
@@ -234,3 +317,114 @@ async def test_memory_stays_flat_however_many_items(
     large = await peak_while_listing(5_000)
     # Five times the items; the peak is set by a page or two, not by the listing.
     assert large < small * 1.5, (small, large)
+
+
+async def test_a_cursor_equal_to_the_starting_point_stops_the_listing() -> None:
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        # Resuming from "here" hands back "here" as the next cursor: a loop.
+        return web.json_response({"items": [campaign(len(calls))], "next_starting_after": "here"})
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        got = [c.id async for c in client.campaigns.list(starting_after="here")]
+    assert got == ["c0001"] and calls == ["here"]
+
+
+async def test_a_numeric_cursor_is_refused() -> None:
+    from instantly_async import APIResponseValidationError
+
+    calls: list[str | None] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(request.query.get("starting_after"))
+        return web.json_response({"items": [campaign(1)], "next_starting_after": 1001})
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError, match="cursor string or null, got 1001"):
+            [p async for p in client.campaigns.list().pages()]
+    assert calls == [None]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [campaign(1)],  # a bare array
+        {"data": [campaign(1)]},  # no 'items'
+        {"items": {"0": campaign(1)}},  # 'items' not an array
+        {"items": None},
+        {"junk": "x" * 5000},  # a long body, cut short in the error
+    ],
+)
+async def test_a_list_body_of_the_wrong_shape_names_the_request(body: Any) -> None:
+    from instantly_async import APIResponseValidationError
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(body)
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError, match="'items' array") as info:
+            [c async for c in client.campaigns.list()]
+    err = info.value
+    assert (err.method, err.path, err.status_code) == ("GET", "/api/v2/campaigns", 200)
+    # The body's start, cut to 2,000 characters (and marked when cut).
+    assert err.body.removesuffix("...") == repr(body)[:2000]
+
+
+async def test_an_item_of_the_wrong_shape_names_the_request() -> None:
+    from instantly_async import APIResponseValidationError
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(
+            {"items": [campaign(1), {**campaign(2), "campaign_schedule": "weekdays"}]}
+        )
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as info:
+            [c async for c in client.campaigns.list()]
+    assert (info.value.method, info.value.path) == ("GET", "/api/v2/campaigns")
+
+
+async def test_an_abandoned_prefetch_is_cleaned_up_quietly(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    fake.seed_campaigns(300)
+    fake.faults.latency = 0.05  # the prefetch is still in flight when the caller leaves
+    loop = asyncio.get_running_loop()
+    problems: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: problems.append(context))
+    try:
+        pages = client.campaigns.list().pages()
+        first = await pages.__anext__()
+        assert len(first.items) == 100
+        await wait_until(lambda: len(list_requests(fake)) == 2, "the prefetch to arrive")
+        await pages.aclose()  # while the server sits on it
+        await wait_until(lambda: sdk_fetches() == [], "the prefetch to end")
+        for _ in range(5):
+            await asyncio.sleep(0)
+        gc.collect()
+        assert problems == []
+    finally:
+        loop.set_exception_handler(None)
+
+
+def sdk_fetches() -> list[asyncio.Task[Any]]:
+    me = asyncio.current_task()
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if t is not me and not t.done() and "fetch" in repr(t.get_coro())
+    ]

@@ -6,12 +6,13 @@ import logging
 import traceback
 
 import pytest
+from aiohttp import web
 
 import instantly_async as ia
 from instantly_async import AsyncInstantly
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, FAST_RETRY, SCHEDULE
+from .conftest import API_KEY, FAST_RETRY, SCHEDULE, serve_route
 
 
 async def test_key_absent_from_reprs_logs_and_errors(
@@ -74,12 +75,26 @@ async def test_headers_repr_is_redacted(client: AsyncInstantly) -> None:
     assert "<redacted>" in repr(transport._headers)
 
 
-async def test_redirects_are_not_followed(fake: FakeInstantly) -> None:
-    # A 3xx from the API host would carry the key wherever Location points.
-    fake.faults.fail_next(1, status=307, body=b"", headers={"Location": "http://127.0.0.2:1/steal"})
-    async with AsyncInstantly(
-        api_key=API_KEY, base_url=fake.base_url, retry_policy=FAST_RETRY
-    ) as client:
-        with pytest.raises(ia.APIStatusError) as info:
-            await client.campaigns.count_launched()
-    assert info.value.status_code == 307
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_redirects_are_not_followed(fake: FakeInstantly, status: int) -> None:
+    # A 3xx from the API host would carry the key wherever Location points: a live
+    # second server stands there, and must never hear from the client.
+    stolen: list[str] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        stolen.append(f"{request.method} {request.path}")
+        return web.json_response({"items": [], "count": 0})
+
+    async with serve_route("*", "/{tail:.*}", elsewhere) as other:
+        fake.faults.fail_next(2, status=status, body=b"", headers={"Location": other + "/steal"})
+        async with AsyncInstantly(
+            api_key=API_KEY, base_url=fake.base_url, retry_policy=FAST_RETRY, rate_limit=None
+        ) as client:
+            with pytest.raises(ia.APIStatusError) as got:
+                await client.campaigns.count_launched()
+            with pytest.raises(ia.APIStatusError) as posted:
+                await client.campaigns.pause("c1")
+    assert got.value.status_code == status and posted.value.status_code == status
+    assert got.value.attempts == 1  # a redirect is an answer, not a failure to retry
+    assert stolen == []
+    assert [r.status for r in fake.requests] == [status, status]

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 import pytest
 
 from instantly_async import (
@@ -182,8 +183,37 @@ async def test_sending_status_and_analytics(client: AsyncInstantly, fake: FakeIn
     step_rows = await client.subsequences.analytics_steps(
         subs[0]["id"], start_date="2026-01-01", end_date="2026-01-31"
     )
-    assert all(isinstance(r, SubsequenceStepAnalytics) for r in step_rows)
+    assert step_rows == []  # no sequences, no rows
     assert fake.requests[-1].query == {"start_date": ["2026-01-01"], "end_date": ["2026-01-31"]}
+
+
+async def test_step_analytics_rows_are_parsed_value_for_value(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    (campaign,) = fake.seed_campaigns(1)
+    stored = [
+        {
+            "steps": [
+                {"type": "email", "delay": 1, "variants": [{"subject": "s", "body": "b"}] * n}
+                for n in (3, 1)
+            ]
+        }
+    ]
+    (sub,) = fake.seed_subsequences(campaign["id"], 1, status=1, sequences=stored)
+    rows = await client.subsequences.analytics_steps(sub["id"])
+    path = f"/api/v2/subsequences/{sub['id']}/analytics/steps"
+    assert fake.requests[-1].path == path
+    headers = {"Authorization": f"Bearer {fake.api_key}"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as session,
+        session.get(fake.base_url + path) as resp,
+    ):
+        raw = await resp.json()
+    assert [(r.step, r.variant) for r in rows] == [("0", "0"), ("0", "1"), ("0", "2"), ("1", "0")]
+    assert all(isinstance(r, SubsequenceStepAnalytics) and r.sent > 0 for r in rows)
+    # Every field the server sent arrives in the model with its value.
+    assert [{k: getattr(r, k) for k in row} for r, row in zip(rows, raw, strict=True)] == raw
+    assert len(raw) == len(rows)
 
 
 @pytest.mark.parametrize(
@@ -216,6 +246,8 @@ async def test_sending_status_and_analytics(client: AsyncInstantly, fake: FakeIn
 async def test_bad_input_is_refused_before_any_request(
     client: AsyncInstantly, fake: FakeInstantly, kwargs: dict[str, Any], message: str
 ) -> None:
+    # A copy: popping from the shared parameter would change the case for any rerun.
+    kwargs = dict(kwargs)
     conditions = kwargs.pop("conditions", {"reply_contains": "yes"})
     with pytest.raises(InvalidArgumentError, match=message):
         await client.subsequences.create(
