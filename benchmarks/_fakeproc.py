@@ -20,11 +20,11 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import signal
 import sys
 
 from instantly_async.testing import FakeInstantly
+
+from ._child import stop_event
 
 
 def _rate_limit(text: str) -> tuple[int, int] | None:
@@ -58,19 +58,7 @@ async def _serve(args: argparse.Namespace) -> None:
     seeded = fake.seed_campaigns(args.seed_campaigns) if args.seed_campaigns else []
     if args.ids_file:
         _write_ids(args.ids_file, [c["id"] for c in seeded])
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    if args.watch_stdin:
-        stdin = sys.stdin.fileno()
-
-        def on_stdin() -> None:
-            if not os.read(stdin, 4096):  # EOF: the harness is gone
-                loop.remove_reader(stdin)
-                stop.set()
-
-        loop.add_reader(stdin, on_stdin)
+    stop = stop_event(args.watch_stdin)
     async with fake.run("127.0.0.1", args.port) as base_url:
         print(f"listening on {base_url}", flush=True)
         await stop.wait()

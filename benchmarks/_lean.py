@@ -28,11 +28,10 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import signal
 import sys
 from urllib.parse import parse_qsl
 
+from ._child import stop_event
 from ._fixtures import full_campaign
 
 _PAUSE_PREFIX = b"/api/v2/campaigns/"
@@ -174,18 +173,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _serve(args: argparse.Namespace, answers: Answers) -> None:
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    if args.watch_stdin:
-        stdin = sys.stdin.fileno()
-
-        def on_stdin() -> None:
-            if not os.read(stdin, 4096):  # EOF: the harness is gone
-                loop.remove_reader(stdin)
-                stop.set()
-
-        loop.add_reader(stdin, on_stdin)
+    stop = stop_event(args.watch_stdin)
     server = await loop.create_server(
         lambda: _Protocol(answers, args.latency), "127.0.0.1", args.port
     )

@@ -19,11 +19,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from ._server import read_line
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _START_TIMEOUT = 60.0
@@ -120,17 +121,6 @@ class Run:
         return counts
 
 
-def _readline(proc: subprocess.Popen[str], timeout: float, what: str) -> str:
-    assert proc.stdout is not None
-    box: list[str] = []
-    reader = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    reader.join(timeout)
-    if not box or not box[0]:
-        raise RuntimeError(f"{what} (pid {proc.pid}) did not start")
-    return box[0].strip()
-
-
 def _stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
@@ -185,7 +175,7 @@ def run_processes(
         )
         workers: list[Worker] = []
         try:
-            line = _readline(fake, _START_TIMEOUT, "the fake server")
+            line = read_line(fake, _START_TIMEOUT)
             if not line.startswith("listening on http://127.0.0.1:"):
                 raise RuntimeError(f"unexpected output from the fake server: {line!r}")
             base_url = line.split()[-1]
@@ -231,7 +221,7 @@ def run_processes(
                 workers.append(Worker(tag=tag, proc=proc, out=out))
                 first += count
             for w in workers:
-                if _readline(w.proc, _START_TIMEOUT, w.tag) != "ready":
+                if read_line(w.proc, _START_TIMEOUT, w.tag).strip() != "ready":
                     raise RuntimeError(f"{w.tag} did not get ready")
             # The workers' warm-up requests leave the fake's one-second window.
             time.sleep(1.1)

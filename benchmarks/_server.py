@@ -32,15 +32,15 @@ class FakeServer:
         return int(self.stats.get("rate_limited", 0))
 
 
-def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
-    """The first stdout line, or a RuntimeError if none comes within ``timeout``."""
+def read_line(proc: subprocess.Popen[str], timeout: float, what: str = "the fake server") -> str:
+    """The next stdout line, or a RuntimeError if none comes within ``timeout``."""
     assert proc.stdout is not None
     box: list[str] = []
     reader = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
     reader.start()
     reader.join(timeout)
     if not box or not box[0]:
-        raise RuntimeError(f"the fake server (pid {proc.pid}) did not start")
+        raise RuntimeError(f"{what} (pid {proc.pid}) did not start")
     return box[0]
 
 
@@ -70,7 +70,7 @@ def _server_process(module: str, options: list[str]) -> Iterator[FakeServer]:
         )
         server: FakeServer | None = None
         try:
-            line = _read_line(proc, _START_TIMEOUT)
+            line = read_line(proc, _START_TIMEOUT)
             if not line.startswith("listening on "):
                 raise RuntimeError(f"unexpected output from {module}: {line!r}")
             url = line.split()[-1]

@@ -123,7 +123,9 @@ async def _one(count: int, mode: str) -> Run:
 
 
 async def run(cfg: Config, results: Results) -> None:
-    cases = [(cfg.n(2_000), ("local", "shared", "shared, Redis +1 ms"), cfg.runs)]
+    cases: list[tuple[int, tuple[str, ...], int]] = [
+        (cfg.n(2_000), ("local", "shared", "shared, Redis +1 ms"), cfg.runs)
+    ]
     if cfg.long:
         cases.append((cfg.n(7_000), ("local", "shared"), 1))
     for count, modes, runs in cases:
