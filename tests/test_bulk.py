@@ -306,3 +306,37 @@ async def test_a_cancelled_job_waits_for_every_worker_before_returning() -> None
     assert sorted(f.item for f in result.failed) == [0, 1, 2, 3]
     assert all(isinstance(f.error, asyncio.CancelledError) for f in result.failed)
     assert sorted(result.not_attempted) == list(range(4, 20)) and result.cancelled
+
+
+async def test_an_operation_raising_cancelled_error_waits_for_the_other_workers() -> None:
+    # An operation may raise CancelledError without the job being cancelled
+    # (a library surfacing an inner task's cancellation).  gather() then raises
+    # at once while the other workers still run, so the job itself must cancel
+    # them and wait until each has cleaned up and recorded its item.
+    started = [0]
+    cleaned: list[int] = []
+
+    async def op(x: int) -> int:
+        started[0] += 1
+        if x == 0:
+            await wait_until(lambda: started[0] == 4, "four operations started")
+            raise asyncio.CancelledError
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            for _ in range(3):  # cleanup that takes a few loop turns
+                await asyncio.sleep(0)
+            cleaned.append(x)
+            raise
+        return x
+
+    job: BulkJob[int, int] = BulkJob(op, range(20), concurrency=4)
+    with pytest.raises(asyncio.CancelledError):
+        await job.run()
+    # Checked with no loop turn in between: the job returned only after the workers did.
+    assert sorted(cleaned) == [1, 2, 3]
+    result = job.result
+    assert sorted(f.item for f in result.failed) == [0, 1, 2, 3]
+    assert all(isinstance(f.error, asyncio.CancelledError) for f in result.failed)
+    assert sorted(result.not_attempted) == list(range(4, 20)) and result.cancelled
+    assert sorted(accounted(result)) == list(range(20))

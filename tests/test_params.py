@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from instantly_async import CampaignStatus, InvalidArgumentError
+from instantly_async import NOT_GIVEN, CampaignStatus, InvalidArgumentError, NotGiven
 from instantly_async._params import (
     MAX_ID_LENGTH,
     date_param,
@@ -16,6 +18,7 @@ from instantly_async._params import (
     optional_id,
     page_limit,
     path_id,
+    string_list,
 )
 
 
@@ -94,3 +97,29 @@ def test_date_param_datetimes_and_refusals() -> None:
     assert refused(date_param, 20260131, "end_date") == (
         "end_date must be a date, datetime or ISO string, got 20260131"
     )
+
+
+def test_not_given_is_a_falsy_singleton_that_survives_pickling_and_copying() -> None:
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN and bool(NOT_GIVEN) is False
+    assert repr(NOT_GIVEN) == "NOT_GIVEN" and str(NOT_GIVEN) == "NOT_GIVEN"
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        data = pickle.dumps(NOT_GIVEN, protocol=protocol)
+        assert b"NOT_GIVEN" in data  # pickled by reference to the module's singleton
+        assert pickle.loads(data) is NOT_GIVEN
+    assert copy.copy(NOT_GIVEN) is NOT_GIVEN and copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert copy.deepcopy({"name": NOT_GIVEN})["name"] is NOT_GIVEN
+
+
+def test_string_list_items_and_messages() -> None:
+    assert string_list(["a", "b c"], "ids") == ["a", "b c"]
+    assert string_list(("a",), "ids") == ["a"]
+    assert string_list(iter(["x", "y"]), "ids") == ["x", "y"]
+    assert string_list([], "ids") == []
+    assert refused(string_list, ["a", ""], "ids") == "ids must contain non-empty strings, got ''"
+    assert refused(string_list, ["a", 1], "ids") == "ids must contain non-empty strings, got 1"
+    assert refused(string_list, [None], "tags") == "tags must contain non-empty strings, got None"
+    assert refused(string_list, [b"a"], "ids") == "ids must contain non-empty strings, got b'a'"
+    single = "ids must be a list of strings, not a single string"
+    assert refused(string_list, "abc", "ids") == single
+    assert refused(string_list, b"abc", "ids") == single

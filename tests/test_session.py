@@ -9,7 +9,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
+from instantly_async import AsyncInstantly
 from instantly_async._session import (
     _NOT_SENT,
     _SENT,
@@ -18,6 +20,8 @@ from instantly_async._session import (
     SessionManager,
     _classify,
 )
+
+from .conftest import API_KEY, serve_route
 
 KEY = SimpleNamespace(host="api.example", port=443, ssl=True)
 REFUSED = ConnectionRefusedError(errno.ECONNREFUSED, "refused")
@@ -102,3 +106,68 @@ def test_headers_repr_redacts_only_the_key() -> None:
     }
     assert repr(headers) == repr(expected) and str(headers) == repr(expected)
     assert headers["Authorization"] == "Bearer sk-1"  # only the repr hides it
+
+
+async def test_the_owned_session_uses_max_connections_and_no_total_timeout() -> None:
+    # The Gate enforces max_connections for requests in flight
+    # (test_gate.py), so the connector's own limit cannot be observed
+    # separately: this pins the configuration the session is built with.
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("GET", "/api/v2/anything", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, max_connections=7, rate_limit=None, timeout=None
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/anything", safe_to_retry=True) == {"ok": True}
+        session = client._transport.sessions._session
+        assert isinstance(session, aiohttp.ClientSession)
+        assert isinstance(session.connector, aiohttp.TCPConnector)
+        assert session.connector.limit == 7
+        # Not aiohttp's default of 300 s total: a client built with timeout=None
+        # sets no time limit anywhere.
+        assert session.timeout == aiohttp.ClientTimeout(total=None)
+        assert client._transport.sessions._timeout(None) == aiohttp.ClientTimeout(
+            total=None, sock_connect=None
+        )
+
+
+async def test_host_names_stay_resolved_past_aiohttps_default_dns_ttl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # aiohttp caches a host's addresses for 10 s by default; the client keeps
+    # them for 300 s.  Each response closes its connection, so the second
+    # request, 10.5 s later, must connect afresh: it resolves again only if
+    # the cache entry has expired.
+    loop = asyncio.get_running_loop()
+    lookups: list[str] = []
+    resolve = loop.getaddrinfo
+
+    async def counting(host: Any, *args: Any, **kwargs: Any) -> Any:
+        lookups.append(host)
+        return await resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "getaddrinfo", counting)
+
+    async def handler(request: web.Request) -> web.Response:
+        response = web.json_response({"ok": True})
+        response.force_close()
+        return response
+
+    async with (
+        serve_route("GET", "/api/v2/anything", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY,
+            base_url=base_url.replace("127.0.0.1", "localhost"),
+            rate_limit=None,
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/anything", safe_to_retry=True) == {"ok": True}
+        assert lookups == ["localhost"]
+        deadline = loop.time() + 10.5
+        while loop.time() < deadline:  # noqa: ASYNC110 - time is the behaviour here
+            await asyncio.sleep(0.25)
+        assert await client.request("GET", "/api/v2/anything", safe_to_retry=True) == {"ok": True}
+        assert lookups == ["localhost"]
