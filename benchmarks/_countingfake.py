@@ -14,11 +14,11 @@ import argparse
 import asyncio
 import gc
 import json
-import os
-import signal
 import sys
 
 from instantly_async.testing import FakeInstantly
+
+from ._child import stop_event
 
 API_KEY = "test-key"
 
@@ -50,18 +50,7 @@ async def _serve(args: argparse.Namespace) -> None:
     )
     seeded = fake.seed_campaigns(args.seed_campaigns, status=1)
     _write(args.ids_file, "".join(f"{c['id']}\n" for c in seeded))
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    stdin = sys.stdin.fileno()
-
-    def on_stdin() -> None:
-        if not os.read(stdin, 4096):
-            loop.remove_reader(stdin)
-            stop.set()
-
-    loop.add_reader(stdin, on_stdin)
+    stop = stop_event(watch_stdin=True)
     async with fake.run("127.0.0.1", 0) as base_url:
         print(f"listening on {base_url}", flush=True)
         await stop.wait()
