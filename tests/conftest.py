@@ -30,6 +30,20 @@ SCHEDULE: dict[str, Any] = {
     ]
 }
 
+STAMP = "2026-01-01T00:00:00.000Z"
+
+
+def minimal_campaign(item_id: str, *, name: str = "C", status: int = 1) -> dict[str, Any]:
+    """The fewest fields a Campaign answer needs, for the one-route servers of the tests."""
+    return {
+        "id": item_id,
+        "name": name,
+        "status": status,
+        "campaign_schedule": {"schedules": []},
+        "timestamp_created": STAMP,
+        "timestamp_updated": STAMP,
+    }
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeInstantly]:

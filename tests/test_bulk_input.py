@@ -19,20 +19,13 @@ from instantly_async import (
 )
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, FAST_RETRY, serve_route
+from .conftest import API_KEY, FAST_RETRY, minimal_campaign, serve_route
 
 PAUSE = "/api/v2/campaigns/{id}/pause"
 
 
 def campaign(campaign_id: str) -> dict[str, Any]:
-    return {
-        "id": campaign_id,
-        "name": campaign_id,
-        "status": 2,
-        "campaign_schedule": {"schedules": []},
-        "timestamp_created": "2026-01-01T00:00:00.000Z",
-        "timestamp_updated": "2026-01-01T00:00:00.000Z",
-    }
+    return minimal_campaign(campaign_id, name=campaign_id, status=2)
 
 
 def accounted(result: Any) -> list[Any]:

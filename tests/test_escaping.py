@@ -11,23 +11,12 @@ from aiohttp import web
 
 from instantly_async import AsyncInstantly
 
-from .conftest import API_KEY, FAST_RETRY
+from .conftest import API_KEY, FAST_RETRY, STAMP
+from .conftest import minimal_campaign as campaign
 
 # Each is a legal id for the SDK (no '/', '?', '#', '\\', '%', control characters),
 # and each would change the URL's meaning, or break the request line, unescaped.
 IDS = ["a b", "é", "a;b", "a+b", "a&b=c", "a:b@c", "日本", "a'b\"c", "a,b!$*()"]
-STAMP = "2026-01-01T00:00:00.000Z"
-
-
-def campaign(item_id: str) -> dict[str, Any]:
-    return {
-        "id": item_id,
-        "name": "C",
-        "status": 1,
-        "campaign_schedule": {"schedules": []},
-        "timestamp_created": STAMP,
-        "timestamp_updated": STAMP,
-    }
 
 
 def subsequence(item_id: str) -> dict[str, Any]:

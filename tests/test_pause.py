@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Any
 
 from aiohttp import web
 
@@ -19,22 +18,11 @@ from instantly_async import AsyncInstantly, RetryPolicy
 
 from ._waiting import awaiting, client_paused, wait_until
 from .conftest import API_KEY, serve_route
+from .conftest import minimal_campaign as campaign
 
 # Retries would otherwise wait their own backoff; keep that negligible so only
 # the pause decides when a request leaves.
 POLICY = RetryPolicy(max_retries=3, initial_delay=0.001, max_delay=0.001)
-STAMP = "2026-01-01T00:00:00.000Z"
-
-
-def campaign(item_id: str) -> dict[str, Any]:
-    return {
-        "id": item_id,
-        "name": "C",
-        "status": 1,
-        "campaign_schedule": {"schedules": []},
-        "timestamp_created": STAMP,
-        "timestamp_updated": STAMP,
-    }
 
 
 def too_many(retry_after: float) -> web.Response:
