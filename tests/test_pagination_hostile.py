@@ -218,20 +218,21 @@ async def test_awaiting_an_oversized_first_page_is_refused_too() -> None:
 
 
 async def test_awaiting_a_listing_sends_exactly_one_request(fake: FakeInstantly) -> None:
-    fake.seed_campaigns(250)
+    seeded = [c["id"] for c in fake.seed_campaigns(250)]
     # One connection: a request started after the first page would be on the
     # wire, and in the server's log, before the count below.
     async with AsyncInstantly(
         api_key=API_KEY, base_url=fake.base_url, rate_limit=None, max_connections=1
     ) as client:
         page = await client.campaigns.list()
-        assert len(page.items) == 100 and page.next_starting_after
+        assert [c.id for c in page.items] == seeded[:100] and page.next_starting_after
         assert await client.campaigns.count_launched() >= 0
         listing = [r for r in fake.requests if r.path == LIST]
         assert len(listing) == 1, [r.query for r in listing]
         # Awaiting from a checkpoint, or with max_items, is one request too.
         last = await client.campaigns.list(starting_after=page.next_starting_after, max_items=7)
-        assert len(last.items) == 7
+        # The checkpoint is sent: the page is the 7 items after it, not the first 7.
+        assert [c.id for c in last.items] == seeded[100:107]
         assert len([r for r in fake.requests if r.path == LIST]) == 2
 
 
