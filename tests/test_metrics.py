@@ -82,3 +82,23 @@ async def test_time_waiting_on_the_limiter_is_counted(fake: FakeInstantly) -> No
     # 20 calls at 47/s after a burst of one: the last waits about 0.4 s, all together several.
     assert m.limiter_wait > 1.0
     assert (m.requests, m.attempts, m.retries) == (21, 21, 0)
+
+
+async def test_a_client_without_a_rate_limit_counts_no_wait_once_a_429_pause_is_over(
+    fake: FakeInstantly,
+) -> None:
+    # The 429 gives the client a bare Pause; once it has been sat out, later
+    # calls pass it without waiting, and nothing more is counted.
+    fake.faults.fail_next(1, status=429, headers={"Retry-After": "0"})
+    async with AsyncInstantly(
+        api_key=API_KEY, base_url=fake.base_url, rate_limit=None, retry_policy=FAST_RETRY
+    ) as client:
+        await client.campaigns.count_launched()
+        after_429 = client.metrics
+        assert (after_429.rate_limited, after_429.retries) == (1, 1)
+        assert client._transport.sessions._limiter is not None  # the Pause is in place
+        for _ in range(10):
+            await client.campaigns.count_launched()
+        m = client.metrics
+    assert m.requests == 11 and m.attempts == 12
+    assert m.limiter_wait == after_429.limiter_wait
