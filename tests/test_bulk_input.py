@@ -276,3 +276,40 @@ async def test_an_async_source_that_raises_is_accounted_for_too() -> None:
     result = caught.value.result  # type: ignore[attr-defined]
     assert sorted(done) == [0, 1] and sorted(result.succeeded) == [(0, 0), (1, 1)]
     assert result.not_attempted == [2] and result.failed == []
+
+
+class SizedIterator:
+    """A one-shot iterator that also reports how many items it has left."""
+
+    def __init__(self, items: list[str]) -> None:
+        self._items = items
+        self._at = 0
+
+    def __iter__(self) -> SizedIterator:
+        return self
+
+    def __next__(self) -> str:
+        if self._at >= len(self._items):
+            raise StopIteration
+        self._at += 1
+        return self._items[self._at - 1]
+
+    def __len__(self) -> int:
+        return len(self._items) - self._at
+
+
+async def test_a_one_shot_iterator_with_a_length_is_still_not_read_past_a_stop(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    # A length does not make an iterator a collection: what a stopped job did
+    # not read stays in the iterator, unread, and no total is promised.
+    ids = [c["id"] for c in fake.seed_campaigns(60, status=1)]
+    source = SizedIterator(["missing", *ids])
+    job = client.campaigns.pause_many(source, concurrency=2, stop_on_error=True)
+    assert job.total is None
+    result = await job
+    assert isinstance(result.aborted_by, NotFoundError)
+    read = result.total
+    assert read < 20 and len(source) == 61 - read
+    assert sorted(accounted(result)) == sorted(["missing", *ids[: read - 1]])
+    assert next(source) == ids[read - 1]  # the next unread item is still there
