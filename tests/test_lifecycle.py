@@ -82,24 +82,34 @@ async def test_calls_in_flight_when_close_runs_end_with_a_clear_error() -> None:
             rate_limit=ia.RateLimit(per_second=20, per_minute=None),
             retry_policy=RetryPolicy(max_retries=3, initial_delay=30, max_delay=30),
         )
-        reads = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids[:50]]
+        # The creates first, so both are among the four requests held at the server.
         creates = [
             asyncio.ensure_future(client.campaigns.create(name=f"n{i}", campaign_schedule=SCHEDULE))
             for i in range(2)
         ]
+        reads = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids[:50]]
         await until(lambda: fake.stats.requests >= 4)  # four held at the server, the rest queued
         await client.close()
         results = await asyncio.wait_for(
-            asyncio.gather(*reads, *creates, return_exceptions=True), 5
+            asyncio.gather(*creates, *reads, return_exceptions=True), 5
         )
     assert all(isinstance(r, ia.ClientClosedError) for r in results), {
         type(r).__name__ for r in results
     }
-    messages = {r.message for r in results if isinstance(r, ia.APIError)}
-    assert any("in flight" in m for m in messages) and any("is closed" in m for m in messages)
+    errors = [r for r in results if isinstance(r, ia.ClientClosedError)]
+    # Each error names its own request.
+    assert [(r.method, r.path) for r in errors] == [("POST", "/api/v2/campaigns")] * 2 + [
+        ("GET", f"/api/v2/campaigns/{i}") for i in ids[:50]
+    ]
+    in_flight = [r for r in errors if r.message.startswith("the client was closed while")]
+    refused = [r for r in errors if r.message.startswith("this AsyncInstantly client is closed")]
+    assert len(in_flight) + len(refused) == 52 and in_flight and refused
     # A create cut off after sending may have been applied: the error says so.
-    sent_creates = [r for r in results[50:] if isinstance(r, ia.APIError) and r.attempts]
-    assert all(r.outcome_unknown for r in sent_creates)
+    # A read is safe to repeat, so its outcome is known (nothing it changed).
+    assert [r.outcome_unknown for r in errors[:2]] == [True, True]
+    assert all(r.outcome_unknown is False for r in errors[2:])
+    # Cut off after sending: one attempt; refused before sending: none counted.
+    assert {r.attempts for r in in_flight} == {1} and {r.attempts for r in refused} == {0}
 
 
 async def test_a_429_pause_and_a_backoff_end_at_close() -> None:
