@@ -250,3 +250,63 @@ async def test_nan_and_infinity_are_never_sent(bad: float) -> None:
             )
         await client.request("POST", "/api/v2/x", body={"v": 1.5}, safe_to_retry=True)
     assert seen[0] == 1  # only the finite one reached the server
+
+
+def chunked_handler(chunks: list[bytes], status: int = 200) -> Any:
+    """A handler that streams ``chunks`` with no Content-Length (chunked encoding)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(status=status, headers={"Content-Type": "application/json"})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        for chunk in chunks:
+            await resp.write(chunk)
+        await resp.write_eof()
+        return resp
+
+    return handler
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+async def test_an_undeclared_body_is_counted_across_chunks_up_to_the_limit(extra: int) -> None:
+    # 1000 bytes exactly is read whole and decoded (every chunk, in order);
+    # one byte more is refused, with the response's own status and the limit.
+    body = json.dumps({"items": ["x" * 90] * 10})
+    body = body[:-1] + " " * (1000 - len(body) + extra) + "}"
+    raw = body.encode()
+    chunks = [raw[i : i + 97] for i in range(0, len(raw), 97)]
+    async with (
+        serve_route("GET", "/api/v2/page", chunked_handler(chunks)) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        if extra:
+            with pytest.raises(ia.APIResponseValidationError) as info:
+                await client.request("GET", "/api/v2/page", safe_to_retry=True)
+            assert (info.value.status_code, info.value.attempts) == (200, 1)
+            assert "max_response_bytes (1000 bytes)" in info.value.message
+        else:
+            assert await client.request("GET", "/api/v2/page", safe_to_retry=True) == {
+                "items": ["x" * 90] * 10
+            }
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_too_large_error_body_keeps_its_status(declared: bool) -> None:
+    big = b'{"message": "' + b"y" * 3000 + b'"}'
+
+    async def declared_handler(request: web.Request) -> web.Response:
+        return web.Response(status=503, body=big, content_type="application/json")
+
+    handler = declared_handler if declared else chunked_handler([big[:1500], big[1500:]], 503)
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError) as info:
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
+    assert (info.value.status_code, info.value.attempts) == (503, 1)
+    assert "max_response_bytes (1000 bytes)" in info.value.message

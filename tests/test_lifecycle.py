@@ -11,12 +11,13 @@ import textwrap
 import warnings
 
 import pytest
+from aiohttp import web
 
 import instantly_async as ia
 from instantly_async import AsyncInstantly, RetryPolicy
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, SCHEDULE
+from .conftest import API_KEY, FAST_RETRY, SCHEDULE, serve_route
 
 
 async def until(condition: object, seconds: float = 5.0) -> None:
@@ -172,3 +173,36 @@ def test_no_unclosed_session_under_w_error_and_asyncio_debug() -> None:
     assert proc.stdout.rstrip().endswith("refused after close\nOK"), proc.stdout[-500:]
     for trouble in ("Unclosed", "never retrieved", "was destroyed", "Exception ignored"):
         assert trouble not in proc.stderr, proc.stderr[-3000:]
+
+
+async def test_a_write_cut_off_on_its_retry_reports_both_attempts_and_an_unknown_outcome() -> None:
+    # A 429 (always retried), then the retry is held at the server until the client closes.
+    arrived = 0
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.Response:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 1:
+            return web.json_response({}, status=429, headers={"Retry-After": "0"})
+        held.set()
+        await release.wait()
+        return web.json_response({"ok": True})
+
+    async with serve_route("POST", "/api/v2/x", handler) as base:
+        client = AsyncInstantly(
+            api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
+        )
+        call = asyncio.ensure_future(
+            client.request("POST", "/api/v2/x", body={"a": 1}, safe_to_retry=False)
+        )
+        await asyncio.wait_for(held.wait(), 5)
+        await client.close()
+        release.set()
+        with pytest.raises(ia.ClientClosedError) as info:
+            await asyncio.wait_for(call, 5)
+    error = info.value
+    assert error.message == "the client was closed while this request was in flight"
+    assert (error.method, error.path, error.attempts) == ("POST", "/api/v2/x", 2)
+    assert error.outcome_unknown is True  # the retry was sent: it may have been applied
