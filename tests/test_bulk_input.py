@@ -148,8 +148,14 @@ async def test_a_single_string_or_a_non_iterable_is_refused_before_any_request(
     async def op(x: Any) -> Any:
         return x
 
-    with pytest.raises(InvalidArgumentError, match="items"):
+    with pytest.raises(InvalidArgumentError) as info:
         BulkJob(op, targets)
+    kind = type(targets).__name__
+    assert str(info.value) == (
+        f"items must be an iterable of items, not a single {kind}: wrap one id in a list"
+        if isinstance(targets, (str, bytes, bytearray))
+        else f"items must be an iterable or async iterable, got {kind}"
+    )
     assert fake.stats.requests == 0
 
 
@@ -313,3 +319,34 @@ async def test_a_one_shot_iterator_with_a_length_is_still_not_read_past_a_stop(
     assert read < 20 and len(source) == 61 - read
     assert sorted(accounted(result)) == sorted(["missing", *ids[: read - 1]])
     assert next(source) == ids[read - 1]  # the next unread item is still there
+
+
+async def test_the_iterator_made_from_an_async_iterable_is_closed_when_the_job_ends(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    # The job makes the iterator (``__aiter__``), so the job closes it: at once,
+    # not whenever it is collected.  An iterator passed in is the caller's to close.
+    ids = [c["id"] for c in fake.seed_campaigns(30, status=1)]
+    closed: list[str] = []
+
+    async def generate(tag: str) -> AsyncIterator[str]:
+        try:
+            for i in ["missing", *ids]:
+                yield i
+        finally:
+            closed.append(tag)
+
+    class Source:
+        def __aiter__(self) -> AsyncIterator[str]:
+            return generate("made by the job")
+
+    result = await BulkJob(client.campaigns.pause, Source(), concurrency=2, stop_on_error=True)
+    assert isinstance(result.aborted_by, NotFoundError)
+    assert closed == ["made by the job"]  # no loop turn since the job returned
+
+    passed_in = generate("passed in")
+    result = await BulkJob(client.campaigns.pause, passed_in, concurrency=2, stop_on_error=True)
+    assert isinstance(result.aborted_by, NotFoundError) and len(result.succeeded) < 30
+    assert closed == ["made by the job"]
+    await passed_in.aclose()  # type: ignore[attr-defined]
+    assert closed == ["made by the job", "passed in"]
