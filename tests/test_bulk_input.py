@@ -350,3 +350,50 @@ async def test_the_iterator_made_from_an_async_iterable_is_closed_when_the_job_e
     assert closed == ["made by the job"]
     await passed_in.aclose()  # type: ignore[attr-defined]
     assert closed == ["made by the job", "passed in"]
+
+
+class Countdown:
+    """An async iterator with no ``aclose`` (only generators have one)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __aiter__(self) -> Countdown:
+        return self
+
+    async def __anext__(self) -> int:
+        if self.n == 0:
+            raise StopAsyncIteration
+        self.n -= 1
+        return self.n
+
+
+class FrozenError(Exception):
+    """An exception that takes no new attributes (as a frozen attrs exception)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(name)
+
+
+async def test_sources_without_aclose_or_attribute_room_are_handled() -> None:
+    async def double(x: int) -> int:
+        return 2 * x
+
+    class Wrapper:
+        def __aiter__(self) -> Countdown:
+            return Countdown(5)
+
+    # The job made the iterator but it has nothing to close: the job just ends.
+    result = await BulkJob(double, Wrapper(), keep_values=True)
+    assert sorted(result.succeeded) == [(i, 2 * i) for i in range(5)]
+
+    # A source error that cannot carry ``.result`` still propagates as itself.
+    def source() -> Iterator[int]:
+        yield 1
+        raise FrozenError("no room")
+
+    job: BulkJob[int, int] = BulkJob(double, source(), keep_values=True)
+    with pytest.raises(FrozenError, match="no room") as caught:
+        await job
+    assert not hasattr(caught.value, "result")
+    assert accounted(job.result) == [1] and job.result.aborted_by is caught.value
