@@ -310,3 +310,23 @@ async def test_a_too_large_error_body_keeps_its_status(declared: bool) -> None:
             await client.request("GET", "/api/v2/page", safe_to_retry=True)
     assert (info.value.status_code, info.value.attempts) == (503, 1)
     assert "max_response_bytes (1000 bytes)" in info.value.message
+
+
+async def test_a_too_large_body_on_a_retry_counts_every_attempt() -> None:
+    calls = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        calls[0] += 1
+        if calls[0] == 1:
+            return web.json_response({"message": "busy"}, status=503)
+        return web.json_response({"items": ["x" * 100] * 20})  # about 2 KB
+
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError) as info:
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
+    assert calls[0] == 2 and (info.value.status_code, info.value.attempts) == (200, 2)
