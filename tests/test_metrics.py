@@ -6,12 +6,13 @@ import asyncio
 
 import attrs
 import pytest
+from aiohttp import web
 
 import instantly_async as ia
 from instantly_async import AsyncInstantly, ClientMetrics, RateLimit, RetryPolicy
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, FAST_RETRY
+from .conftest import API_KEY, FAST_RETRY, serve_route
 
 
 async def test_a_fresh_client_has_done_nothing(client: AsyncInstantly) -> None:
@@ -102,3 +103,26 @@ async def test_a_client_without_a_rate_limit_counts_no_wait_once_a_429_pause_is_
         m = client.metrics
     assert m.requests == 11 and m.attempts == 12
     assert m.limiter_wait == after_429.limiter_wait
+
+
+async def test_retries_of_every_kind_add_up() -> None:
+    # A 503, then an undecodable 200, then the answer: two retries, three attempts.
+    calls = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        calls[0] += 1
+        if calls[0] == 1:
+            return web.json_response({"message": "busy"}, status=503)
+        if calls[0] == 2:
+            return web.Response(body=b'{"cut sh', content_type="application/json")
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("GET", "/api/v2/x", handler) as base,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/x", safe_to_retry=True) == {"ok": True}
+        m = client.metrics
+    assert (m.requests, m.attempts, m.retries, m.rate_limited) == (1, 3, 2, 0)
