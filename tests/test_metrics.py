@@ -126,3 +126,25 @@ async def test_retries_of_every_kind_add_up() -> None:
         assert await client.request("GET", "/api/v2/x", safe_to_retry=True) == {"ok": True}
         m = client.metrics
     assert (m.requests, m.attempts, m.retries, m.rate_limited) == (1, 3, 2, 0)
+
+
+async def test_the_waits_of_successive_429s_add_up() -> None:
+    # Two 429s asking for 0.3 s each: at least 0.6 s of waiting is counted.
+    calls = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        calls[0] += 1
+        if calls[0] <= 2:
+            return web.json_response({}, status=429, headers={"Retry-After": "0.3"})
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("GET", "/api/v2/x", handler) as base,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/x", safe_to_retry=True) == {"ok": True}
+        m = client.metrics
+    assert (m.attempts, m.retries, m.rate_limited) == (3, 2, 2)
+    assert m.limiter_wait >= 0.6, m.limiter_wait
