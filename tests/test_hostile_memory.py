@@ -252,7 +252,7 @@ async def test_nan_and_infinity_are_never_sent(bad: float) -> None:
     assert seen[0] == 1  # only the finite one reached the server
 
 
-def chunked_handler(chunks: list[bytes], status: int = 200) -> Any:
+def chunked_handler(chunks: list[bytes], status: int = 200, gap: float = 0.0) -> Any:
     """A handler that streams ``chunks`` with no Content-Length (chunked encoding)."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -261,6 +261,8 @@ def chunked_handler(chunks: list[bytes], status: int = 200) -> Any:
         await resp.prepare(request)
         for chunk in chunks:
             await resp.write(chunk)
+            if gap:
+                await asyncio.sleep(gap)  # a trickle: the client reads it piece by piece
         await resp.write_eof()
         return resp
 
@@ -330,3 +332,17 @@ async def test_a_too_large_body_on_a_retry_counts_every_attempt() -> None:
         with pytest.raises(ia.APIResponseValidationError) as info:
             await client.request("GET", "/api/v2/page", safe_to_retry=True)
     assert calls[0] == 2 and (info.value.status_code, info.value.attempts) == (200, 2)
+
+
+async def test_a_trickled_body_is_counted_whole_not_piece_by_piece() -> None:
+    # Five pieces of 400 bytes, each under the limit of 1000: their sum is not.
+    raw = json.dumps({"items": ["z" * 1990]}).encode()
+    pieces = [raw[i : i + 400] for i in range(0, len(raw), 400)]
+    async with (
+        serve_route("GET", "/api/v2/page", chunked_handler(pieces, gap=0.02)) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError, match="max_response_bytes"):
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
