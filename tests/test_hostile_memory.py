@@ -346,3 +346,22 @@ async def test_a_trickled_body_is_counted_whole_not_piece_by_piece() -> None:
     ):
         with pytest.raises(ia.APIResponseValidationError, match="max_response_bytes"):
             await client.request("GET", "/api/v2/page", safe_to_retry=True)
+
+
+async def test_a_declared_body_of_exactly_the_limit_is_read() -> None:
+    body = json.dumps({"items": ["x" * 90] * 10})
+    raw = (body[:-1] + " " * (1000 - len(body)) + "}").encode()
+    assert len(raw) == 1000
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=raw, content_type="application/json")
+
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/page", safe_to_retry=True) == {
+            "items": ["x" * 90] * 10
+        }

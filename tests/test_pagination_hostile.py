@@ -258,6 +258,39 @@ async def test_a_cursor_that_is_not_a_string_is_a_validation_error(cursor: Any, 
                 [c async for c in listing]
     assert calls == [None]  # never sent back as "False", "[]" or "0"
     assert caught.value.status_code == 200
+    assert caught.value.message == (
+        f"next_starting_after must be a cursor string or null, got {cursor!r}"
+    )
+
+
+async def test_a_long_cursor_that_is_not_a_string_is_quoted_in_part() -> None:
+    cursor = ["c" * 300]
+    _calls, handler = cursor_server(lambda asked: cursor)
+    async with (
+        serve_route("GET", LIST, handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as caught:
+            await client.campaigns.list()
+    # The message quotes the first 100 characters; the body keeps more of it.
+    assert caught.value.message == (
+        f"next_starting_after must be a cursor string or null, got {str(cursor)[:100]}..."
+    )
+    assert caught.value.body == repr(cursor)
+
+
+async def test_a_page_that_is_not_an_object_with_items_is_refused() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"data": []})
+
+    async with (
+        serve_route("GET", LIST, handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as caught:
+            await client.campaigns.list()
+    assert caught.value.message == "a list response must be an object with an 'items' array"
+    assert caught.value.body == "{'data': []}"
 
 
 @pytest.mark.parametrize(
