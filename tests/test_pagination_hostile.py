@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import tracemalloc
@@ -319,3 +320,22 @@ async def test_a_refused_page_never_carries_the_key(page: Callable[[str], Any]) 
     for text in texts:
         # No whole key, and not its first half either (a cut made before scrubbing).
         assert API_KEY[: len(API_KEY) // 2] not in text
+
+
+@pytest.mark.parametrize(("window", "sample"), [(4, 4), (3, 5), (1, 2)])
+def test_the_cursor_trail_remembers_the_window_and_an_evenly_spread_sample(
+    window: int, sample: int
+) -> None:
+    # After n cursors: the last ``window`` are remembered, and of the older ones
+    # every ``stride``-th (1, 2, 4, ...: the smallest that keeps at most
+    # ``sample`` of them), so the sample always reaches back to the start.
+    trail = pagination._CursorTrail(window, sample)
+    for n in range(1, 150):
+        assert not trail.repeats(f"c{n}")
+        old = max(0, n - window)
+        stride = 1
+        while old // stride > sample:
+            stride *= 2
+        expected = [*range(stride, old + 1, stride), *range(old + 1, n + 1)]
+        remembered = [i for i in range(1, n + 1) if copy.deepcopy(trail).repeats(f"c{i}")]
+        assert remembered == expected, n

@@ -116,3 +116,22 @@ async def test_without_the_limiter_the_same_burst_is_throttled_and_retried() -> 
         assert fake.stats.rate_limited > 0
         assert fake.stats.by_status[429] == fake.stats.rate_limited
         assert fake.stats.transitions["campaign.pause"] == 40
+
+
+async def test_a_long_loop_turn_grants_no_more_than_the_bucket_capacity() -> None:
+    # 100/s: a bucket of 2.  A turn that stalls for 0.1 s lets aiolimiter drain
+    # about 10 slots, yet the turn grants only 2: a third caller waits for the
+    # next turn (the callback queued before it has run by the time it returns).
+    limiter = RateLimiter(RateLimit(per_second=100, per_minute=None))
+    try:
+        assert await limiter.acquire() == 0.0
+        assert await limiter.acquire() == 0.0
+        stalled_until = time.monotonic() + 0.1
+        while time.monotonic() < stalled_until:  # a stalled turn: CPU work, no await
+            pass
+        turns: list[int] = []
+        asyncio.get_running_loop().call_soon(turns.append, 1)
+        await limiter.acquire()
+        assert turns == [1]
+    finally:
+        limiter.close()
