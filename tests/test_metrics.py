@@ -78,10 +78,14 @@ async def test_time_waiting_on_the_limiter_is_counted(fake: FakeInstantly) -> No
     ) as client:
         await client.campaigns.count_launched()
         assert client.metrics.limiter_wait == 0.0  # a free slot is not a wait
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         await asyncio.gather(*(client.campaigns.count_launched() for _ in range(20)))
+        elapsed = loop.time() - started
         m = client.metrics
     # 20 calls at 47/s after a burst of one: the last waits about 0.4 s, all together several.
     assert m.limiter_wait > 1.0
+    assert m.limiter_wait <= 20 * elapsed  # none waited longer than the whole burst took
     assert (m.requests, m.attempts, m.retries) == (21, 21, 0)
 
 
@@ -148,3 +152,37 @@ async def test_the_waits_of_successive_429s_add_up() -> None:
         m = client.metrics
     assert (m.attempts, m.retries, m.rate_limited) == (3, 2, 2)
     assert m.limiter_wait >= 0.6, m.limiter_wait
+
+
+async def test_a_caller_held_by_another_calls_429_pause_counts_its_wait() -> None:
+    # A's 429 asks for 2 s; B, started during the pause, sits it out in the
+    # limiter.  Both waits are counted: about 2 s each.
+    calls = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        calls[0] += 1
+        if calls[0] == 1:
+            return web.json_response({}, status=429, headers={"Retry-After": "2"})
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("GET", "/api/v2/x", handler) as base,
+        AsyncInstantly(
+            api_key=API_KEY,
+            base_url=base,
+            rate_limit=RateLimit(per_second=100, per_minute=None),
+            retry_policy=FAST_RETRY,
+        ) as client,
+    ):
+        first = asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while client.metrics.rate_limited == 0:
+            assert loop.time() < deadline
+            await asyncio.sleep(0.005)
+        second = await client.request("GET", "/api/v2/x", safe_to_retry=True)
+        assert second == {"ok": True} and await first == {"ok": True}
+        m = client.metrics
+    assert calls[0] == 3 and m.rate_limited == 1
+    # A's 2 s (and more) plus B's wait, which began well within A's 2 s.
+    assert m.limiter_wait >= 3.0, m.limiter_wait
