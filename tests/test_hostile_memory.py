@@ -282,7 +282,7 @@ async def test_an_undeclared_body_is_counted_across_chunks_up_to_the_limit(extra
     raw = body.encode()
     chunks = [raw[i : i + 97] for i in range(0, len(raw), 97)]
     async with (
-        serve_route("GET", "/api/v2/page", chunked_handler(chunks)) as base_url,
+        serve_route("GET", "/api/v2/page", chunked_handler(chunks, gap=0.01)) as base_url,
         AsyncInstantly(
             api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
         ) as client,
