@@ -225,3 +225,35 @@ async def test_close_ends_a_retry_backoff_promptly() -> None:
             await asyncio.wait_for(call, 5)
         ended_after = loop.time() - closed_at
     assert ended_after < 0.6, ended_after
+
+
+@pytest.mark.parametrize("held_by", ["429 pause", "rate limiter"])
+async def test_close_ends_calls_held_back_before_sending_promptly(held_by: str) -> None:
+    # Calls held by a 30 s 429 pause, or queued on a 1/s rate limit, end within
+    # 0.6 s of close() (the client checks every 0.05 s), not at their next long tick.
+    arrived = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        arrived[0] += 1
+        if held_by == "429 pause":
+            return web.json_response({}, status=429, headers={"Retry-After": "30"})
+        return web.json_response({"ok": True})
+
+    rate = ia.RateLimit(per_second=1, per_minute=None) if held_by == "rate limiter" else None
+    async with serve_route("GET", "/api/v2/x", handler) as base:
+        client = AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=rate)
+        calls = [
+            asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))
+            for _ in range(3)
+        ]
+        await until(lambda: arrived[0] >= 1)
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(0.2)  # let the others settle into their wait (not a sync point)
+        closed_at = loop.time()
+        await client.close()
+        results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+        ended_after = loop.time() - closed_at
+    assert [type(r) for r in results if not isinstance(r, dict)] == [ia.ClientClosedError] * (
+        3 if held_by == "429 pause" else 2
+    )
+    assert ended_after < 0.6, ended_after
