@@ -135,3 +135,18 @@ async def test_a_long_loop_turn_grants_no_more_than_the_bucket_capacity() -> Non
         assert turns == [1]
     finally:
         limiter.close()
+
+
+def test_the_repr_shows_the_redis_url_without_its_password() -> None:
+    assert "redis_url=None" in repr(RateLimit())
+    plain = RateLimit(redis_url="redis://cache.example:6379/0")
+    assert "redis_url='redis://cache.example:6379/0'" in repr(plain)
+    secret = RateLimit(redis_url="redis://user:s3cret@cache.example:6380/2", name="w")
+    assert "redis_url='redis://user:<redacted>@cache.example:6380/2'" in repr(secret)
+    assert "s3cret" not in repr(secret)
+    with pytest.raises(ValueError) as info:
+        RateLimit(redis_url="http://:s3cret@cache.example/0")
+    assert str(info.value) == (
+        "redis_url must be a redis://, rediss:// or unix:// URL, got "
+        "'http://:<redacted>@cache.example/0'"
+    )
