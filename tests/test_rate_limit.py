@@ -8,7 +8,7 @@ import time
 import pytest
 
 from instantly_async import AsyncInstantly, RateLimit, RetryPolicy
-from instantly_async._ratelimit import RateLimiter, _bucket
+from instantly_async._ratelimit import RateLimiter, _bucket, parse_rate_limit
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
@@ -149,4 +149,23 @@ def test_the_repr_shows_the_redis_url_without_its_password() -> None:
     assert str(info.value) == (
         "redis_url must be a redis://, rediss:// or unix:// URL, got "
         "'http://:<redacted>@cache.example/0'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("10,600", (10.0, 600.0)), ("0.5", (0.5, None)), (" 2.5 ", (2.5, None)), (" NONE ", None)],
+)
+def test_parse_rate_limit_reads_per_second_and_per_minute(
+    text: str, parsed: tuple[float, float | None] | None
+) -> None:
+    assert parse_rate_limit(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["fast", "", "0", "-1", "inf", "10,inf", "nan", "1,2,3", "5,0"])
+def test_parse_rate_limit_refuses_anything_else(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_rate_limit(text)
+    assert str(info.value) == (
+        f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {text!r}"
     )
