@@ -242,11 +242,14 @@ async def test_close_ends_calls_held_back_before_sending_promptly(held_by: str) 
     rate = ia.RateLimit(per_second=1, per_minute=None) if held_by == "rate limiter" else None
     async with serve_route("GET", "/api/v2/x", handler) as base:
         client = AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=rate)
-        calls = [
+        calls = [asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))]
+        await until(lambda: arrived[0] >= 1 and client.metrics.requests == 1)
+        if held_by == "429 pause":
+            await until(lambda: client.metrics.rate_limited == 1)  # the pause is on
+        calls += [
             asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))
-            for _ in range(3)
+            for _ in range(2)
         ]
-        await until(lambda: arrived[0] >= 1)
         loop = asyncio.get_running_loop()
         await asyncio.sleep(0.2)  # let the others settle into their wait (not a sync point)
         closed_at = loop.time()
@@ -256,4 +259,5 @@ async def test_close_ends_calls_held_back_before_sending_promptly(held_by: str) 
     assert [type(r) for r in results if not isinstance(r, dict)] == [ia.ClientClosedError] * (
         3 if held_by == "429 pause" else 2
     )
+    assert arrived[0] == 1  # the two later calls never left: held back, then closed
     assert ended_after < 0.6, ended_after
