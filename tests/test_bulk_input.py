@@ -311,7 +311,7 @@ async def test_a_one_shot_iterator_with_a_length_is_still_not_read_past_a_stop(
     # not read stays in the iterator, unread, and no total is promised.
     ids = [c["id"] for c in fake.seed_campaigns(60, status=1)]
     source = SizedIterator(["missing", *ids])
-    job = client.campaigns.pause_many(source, concurrency=2, stop_on_error=True)
+    job = BulkJob(client.campaigns.pause, source, concurrency=2, stop_on_error=True)
     assert job.total is None
     result = await job
     assert isinstance(result.aborted_by, NotFoundError)
