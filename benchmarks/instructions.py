@@ -7,7 +7,8 @@ under ``valgrind --tool=callgrind`` with ``PYTHONHASHSEED=0``, against the lean
 server (run normally, in its own process).  Workloads: a pause at concurrency
 64, and a page of 100 campaigns listed with no consumer work; clients: raw
 aiohttp (``resp.json()``), the SDK, and the SDK without the speedups extra.
-Needs valgrind; a run takes a few minutes.
+Needs valgrind; a run takes a few minutes (``--only pause`` or ``--only page``
+runs one workload).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def _instructions(args: list[str], tmp: str) -> int:
 
 
 def main() -> int:
+    # ``--only pause`` or ``--only page``: one workload (half the time).
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv[1:-1] else None
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
         return 2
@@ -56,6 +59,8 @@ def main() -> int:
         with open(ids_file, "w", encoding="utf-8") as f:
             f.writelines(f"{i}\n" for i in server.ids)
         for workload, kind, flags in CASES:
+            if only is not None and workload != only:
+                continue
             n, per = (PAUSES, PAUSES) if workload == "pause" else (ITEMS, ITEMS // 100)
             base = [workload, kind]
             tail = [server.base_url, ids_file, *flags]

@@ -253,6 +253,28 @@ class AsyncInstantly:
             retry=self._retry,
         )
 
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        safe_to_retry: bool,
+        decode: Callable[[bytes], Any] | None,
+    ) -> Coroutine[Any, Any, Any]:
+        # The resources' way in: ``request`` that may decode straight into models.
+        return self._transport.request(
+            method,
+            path,
+            params=params,
+            body=body,
+            safe_to_retry=safe_to_retry,
+            timeout=self._timeout,
+            retry=self._retry,
+            decode=decode,
+        )
+
     async def close(self) -> None:
         """Close the connection pool (a no-op for ``with_options`` views and borrowed sessions)."""
         if self._owner:

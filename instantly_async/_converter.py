@@ -272,7 +272,10 @@ def structure(
 
     ``strict`` also fails on loose values (instead of keeping them in ``extra``);
     ``where`` is the JSON path of ``data`` in the response, for messages.
+    ``data`` that is a ``cls`` already (decoded by ``_typed``) is returned as is.
     """
+    if data.__class__ is cls:
+        return data
     hooks = _strict_hooks if strict else _hooks
     hook = hooks.get(cls)
     if hook is None:  # the converter's dispatch, once per response type

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from yarl import URL
@@ -79,11 +80,14 @@ class Transport:
         safe_to_retry: bool,
         timeout: float | None,
         retry: RetryPolicy,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
         """Send until success or a final failure; return the decoded JSON (None when empty).
 
         ``body`` None sends no body and no Content-Type: the vendor (Fastify)
-        rejects an empty body declared as JSON.
+        rejects an empty body declared as JSON.  ``decode`` (see ``_typed``)
+        may decode a success body straight into models; when it returns None
+        the body is decoded as JSON.
         """
         # Ids in ``path`` are already escaped and base_url was normalised once,
         # so yarl need not re-encode the whole URL on every request.
@@ -159,6 +163,10 @@ class Transport:
                     return None
                 # An empty 200 is a cut-short body like any other, not "no content".
                 if raw.body:
+                    if decode is not None:
+                        value = decode(raw.body)
+                        if value is not None:
+                            return value
                     try:
                         return _loads(raw.body)
                     except (ValueError, RecursionError):  # UnicodeDecodeError included

@@ -18,6 +18,7 @@ from .._converter import structure
 from .._exceptions import InvalidArgumentError
 from .._pagination import AsyncPaginator
 from .._params import page_limit, query
+from .._typed import model_decoder, page_decoder
 
 if TYPE_CHECKING:
     from .._client import AsyncInstantly
@@ -48,8 +49,13 @@ class Resource:
     ) -> T:
         # One expression: no local holds the raw response for a traceback's locals to show.
         return structure(
-            await self._client.request(
-                method, path, params=params, body=body, safe_to_retry=safe_to_retry
+            await self._client._request(
+                method,
+                path,
+                params=params,
+                body=body,
+                safe_to_retry=safe_to_retry,
+                decode=model_decoder(cast_to),
             ),
             cast_to,
             method=method,
@@ -78,11 +84,12 @@ class Resource:
             not isinstance(starting_after, str) or not starting_after
         ):
             raise InvalidArgumentError("starting_after must be a non-empty cursor string or None")
-        request = self._client.request
+        request = self._client._request
+        decode = page_decoder(item_type)
 
         async def fetch(cursor: str | None, size: int) -> Any:
             params = [*filters, *query(("limit", size), ("starting_after", cursor))]
-            return await request("GET", path, params=params, safe_to_retry=True)
+            return await request("GET", path, params=params, safe_to_retry=True, decode=decode)
 
         return AsyncPaginator(
             fetch,
