@@ -229,6 +229,11 @@ def test_summary_counts_rate_and_cancellation() -> None:
     assert result.summary() == "2 succeeded, 1 failed, 1 not attempted in 0.50s (6.0/s)"
     result.cancelled = True
     assert result.summary().endswith("(6.0/s) [cancelled]")
+    result.aborted_by = err
+    assert result.summary() == (
+        "2 succeeded, 1 failed, 1 not attempted in 0.50s (6.0/s)"
+        " [aborted by ValueError] [cancelled]"
+    )
     empty: BulkResult[int, int] = BulkResult()
     assert empty.ok and empty.summary() == "0 succeeded, 0 failed, 0 not attempted in 0.00s (0.0/s)"
 

@@ -148,8 +148,14 @@ async def test_a_single_string_or_a_non_iterable_is_refused_before_any_request(
     async def op(x: Any) -> Any:
         return x
 
-    with pytest.raises(InvalidArgumentError, match="items"):
+    with pytest.raises(InvalidArgumentError) as info:
         BulkJob(op, targets)
+    kind = type(targets).__name__
+    assert str(info.value) == (
+        f"items must be an iterable of items, not a single {kind}: wrap one id in a list"
+        if isinstance(targets, (str, bytes, bytearray))
+        else f"items must be an iterable or async iterable, got {kind}"
+    )
     assert fake.stats.requests == 0
 
 
@@ -276,3 +282,118 @@ async def test_an_async_source_that_raises_is_accounted_for_too() -> None:
     result = caught.value.result  # type: ignore[attr-defined]
     assert sorted(done) == [0, 1] and sorted(result.succeeded) == [(0, 0), (1, 1)]
     assert result.not_attempted == [2] and result.failed == []
+
+
+class SizedIterator:
+    """A one-shot iterator that also reports how many items it has left."""
+
+    def __init__(self, items: list[str]) -> None:
+        self._items = items
+        self._at = 0
+
+    def __iter__(self) -> SizedIterator:
+        return self
+
+    def __next__(self) -> str:
+        if self._at >= len(self._items):
+            raise StopIteration
+        self._at += 1
+        return self._items[self._at - 1]
+
+    def __len__(self) -> int:
+        return len(self._items) - self._at
+
+
+async def test_a_one_shot_iterator_with_a_length_is_still_not_read_past_a_stop(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    # A length does not make an iterator a collection: what a stopped job did
+    # not read stays in the iterator, unread, and no total is promised.
+    ids = [c["id"] for c in fake.seed_campaigns(60, status=1)]
+    source = SizedIterator(["missing", *ids])
+    job = BulkJob(client.campaigns.pause, source, concurrency=2, stop_on_error=True)
+    assert job.total is None
+    result = await job
+    assert isinstance(result.aborted_by, NotFoundError)
+    read = result.total
+    assert read < 20 and len(source) == 61 - read
+    assert sorted(accounted(result)) == sorted(["missing", *ids[: read - 1]])
+    assert next(source) == ids[read - 1]  # the next unread item is still there
+
+
+async def test_the_iterator_made_from_an_async_iterable_is_closed_when_the_job_ends(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    # The job makes the iterator (``__aiter__``), so the job closes it: at once,
+    # not whenever it is collected.  An iterator passed in is the caller's to close.
+    ids = [c["id"] for c in fake.seed_campaigns(30, status=1)]
+    closed: list[str] = []
+
+    async def generate(tag: str) -> AsyncIterator[str]:
+        try:
+            for i in ["missing", *ids]:
+                yield i
+        finally:
+            closed.append(tag)
+
+    class Source:
+        def __aiter__(self) -> AsyncIterator[str]:
+            return generate("made by the job")
+
+    result = await BulkJob(client.campaigns.pause, Source(), concurrency=2, stop_on_error=True)
+    assert isinstance(result.aborted_by, NotFoundError)
+    assert closed == ["made by the job"]  # no loop turn since the job returned
+
+    passed_in = generate("passed in")
+    result = await BulkJob(client.campaigns.pause, passed_in, concurrency=2, stop_on_error=True)
+    assert isinstance(result.aborted_by, NotFoundError) and len(result.succeeded) < 30
+    assert closed == ["made by the job"]
+    await passed_in.aclose()  # type: ignore[attr-defined]
+    assert closed == ["made by the job", "passed in"]
+
+
+class Countdown:
+    """An async iterator with no ``aclose`` (only generators have one)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __aiter__(self) -> Countdown:
+        return self
+
+    async def __anext__(self) -> int:
+        if self.n == 0:
+            raise StopAsyncIteration
+        self.n -= 1
+        return self.n
+
+
+class FrozenError(Exception):
+    """An exception that takes no new attributes (as a frozen attrs exception)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(name)
+
+
+async def test_sources_without_aclose_or_attribute_room_are_handled() -> None:
+    async def double(x: int) -> int:
+        return 2 * x
+
+    class Wrapper:
+        def __aiter__(self) -> Countdown:
+            return Countdown(5)
+
+    # The job made the iterator but it has nothing to close: the job just ends.
+    result = await BulkJob(double, Wrapper(), keep_values=True)
+    assert sorted(result.succeeded) == [(i, 2 * i) for i in range(5)]
+
+    # A source error that cannot carry ``.result`` still propagates as itself.
+    def source() -> Iterator[int]:
+        yield 1
+        raise FrozenError("no room")
+
+    job: BulkJob[int, int] = BulkJob(double, source(), keep_values=True)
+    with pytest.raises(FrozenError, match="no room") as caught:
+        await job
+    assert not hasattr(caught.value, "result")
+    assert accounted(job.result) == [1] and job.result.aborted_by is caught.value

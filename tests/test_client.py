@@ -129,7 +129,11 @@ def test_a_client_bound_to_one_loop_refuses_another() -> None:
     client = loop1.run_until_complete(first())
 
     async def second() -> None:
-        with pytest.raises(RuntimeError, match="another event loop"):
+        with pytest.raises(
+            RuntimeError,
+            match=r"^this AsyncInstantly client is bound to another event loop; "
+            r"create one client per event loop$",
+        ):
             await client.campaigns.count_launched()
 
     loop2 = asyncio.new_event_loop()

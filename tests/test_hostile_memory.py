@@ -145,7 +145,10 @@ async def test_max_response_bytes_is_a_client_option_and_is_not_retried() -> Non
             page = await roomy.request("GET", "/api/v2/page", safe_to_retry=True)
     assert calls[0] == 2  # one refused attempt, not four
     assert info.value.status_code == 200 and info.value.attempts == 1
-    assert "max_response_bytes" in str(info.value)
+    assert (info.value.method, info.value.path, info.value.body) == ("GET", "/api/v2/page", "")
+    assert info.value.message == (
+        "the response body is larger than max_response_bytes (1000 bytes); it was not read"
+    )
     assert len(page["items"]) == 20
 
 
@@ -241,9 +244,128 @@ async def test_nan_and_infinity_are_never_sent(bad: float) -> None:
         serve_route("POST", "/api/v2/x", handler) as base_url,
         AsyncInstantly(api_key=API_KEY, base_url=base_url) as client,
     ):
-        with pytest.raises(ia.InvalidArgumentError, match="NaN or an infinity"):
+        with pytest.raises(ia.InvalidArgumentError) as info:
             await client.request(
                 "POST", "/api/v2/x", body={"nested": [1, {"v": bad}]}, safe_to_retry=True
             )
+        assert str(info.value) == (
+            "POST /api/v2/x: the request body holds NaN or an infinity, which JSON cannot "
+            "carry; nothing was sent"
+        )
         await client.request("POST", "/api/v2/x", body={"v": 1.5}, safe_to_retry=True)
     assert seen[0] == 1  # only the finite one reached the server
+
+
+def chunked_handler(chunks: list[bytes], status: int = 200, gap: float = 0.0) -> Any:
+    """A handler that streams ``chunks`` with no Content-Length (chunked encoding)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(status=status, headers={"Content-Type": "application/json"})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        for chunk in chunks:
+            await resp.write(chunk)
+            if gap:
+                await asyncio.sleep(gap)  # a trickle: the client reads it piece by piece
+        await resp.write_eof()
+        return resp
+
+    return handler
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+async def test_an_undeclared_body_is_counted_across_chunks_up_to_the_limit(extra: int) -> None:
+    # 1000 bytes exactly is read whole and decoded (every chunk, in order);
+    # one byte more is refused, with the response's own status and the limit.
+    body = json.dumps({"items": ["x" * 90] * 10})
+    body = body[:-1] + " " * (1000 - len(body) + extra) + "}"
+    raw = body.encode()
+    chunks = [raw[i : i + 97] for i in range(0, len(raw), 97)]
+    async with (
+        serve_route("GET", "/api/v2/page", chunked_handler(chunks, gap=0.01)) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        if extra:
+            with pytest.raises(ia.APIResponseValidationError) as info:
+                await client.request("GET", "/api/v2/page", safe_to_retry=True)
+            assert (info.value.status_code, info.value.attempts) == (200, 1)
+            assert "max_response_bytes (1000 bytes)" in info.value.message
+        else:
+            assert await client.request("GET", "/api/v2/page", safe_to_retry=True) == {
+                "items": ["x" * 90] * 10
+            }
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_too_large_error_body_keeps_its_status(declared: bool) -> None:
+    big = b'{"message": "' + b"y" * 3000 + b'"}'
+
+    async def declared_handler(request: web.Request) -> web.Response:
+        return web.Response(status=503, body=big, content_type="application/json")
+
+    handler = declared_handler if declared else chunked_handler([big[:1500], big[1500:]], 503)
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError) as info:
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
+    assert (info.value.status_code, info.value.attempts) == (503, 1)
+    assert "max_response_bytes (1000 bytes)" in info.value.message
+
+
+async def test_a_too_large_body_on_a_retry_counts_every_attempt() -> None:
+    calls = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        calls[0] += 1
+        if calls[0] == 1:
+            return web.json_response({"message": "busy"}, status=503)
+        return web.json_response({"items": ["x" * 100] * 20})  # about 2 KB
+
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError) as info:
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
+    assert calls[0] == 2 and (info.value.status_code, info.value.attempts) == (200, 2)
+
+
+async def test_a_trickled_body_is_counted_whole_not_piece_by_piece() -> None:
+    # Five pieces of 400 bytes, each under the limit of 1000: their sum is not.
+    raw = json.dumps({"items": ["z" * 1990]}).encode()
+    pieces = [raw[i : i + 400] for i in range(0, len(raw), 400)]
+    async with (
+        serve_route("GET", "/api/v2/page", chunked_handler(pieces, gap=0.02)) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        with pytest.raises(ia.APIResponseValidationError, match="max_response_bytes"):
+            await client.request("GET", "/api/v2/page", safe_to_retry=True)
+
+
+async def test_a_declared_body_of_exactly_the_limit_is_read() -> None:
+    body = json.dumps({"items": ["x" * 90] * 10})
+    raw = (body[:-1] + " " * (1000 - len(body)) + "}").encode()
+    assert len(raw) == 1000
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=raw, content_type="application/json")
+
+    async with (
+        serve_route("GET", "/api/v2/page", handler) as base_url,
+        AsyncInstantly(
+            api_key=API_KEY, base_url=base_url, retry_policy=FAST_RETRY, max_response_bytes=1000
+        ) as client,
+    ):
+        assert await client.request("GET", "/api/v2/page", safe_to_retry=True) == {
+            "items": ["x" * 90] * 10
+        }

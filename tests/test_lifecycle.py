@@ -11,12 +11,13 @@ import textwrap
 import warnings
 
 import pytest
+from aiohttp import web
 
 import instantly_async as ia
 from instantly_async import AsyncInstantly, RetryPolicy
 from instantly_async.testing import FakeInstantly
 
-from .conftest import API_KEY, SCHEDULE
+from .conftest import API_KEY, FAST_RETRY, SCHEDULE, serve_route
 
 
 async def until(condition: object, seconds: float = 5.0) -> None:
@@ -82,24 +83,34 @@ async def test_calls_in_flight_when_close_runs_end_with_a_clear_error() -> None:
             rate_limit=ia.RateLimit(per_second=20, per_minute=None),
             retry_policy=RetryPolicy(max_retries=3, initial_delay=30, max_delay=30),
         )
-        reads = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids[:50]]
+        # The creates first, so both are among the four requests held at the server.
         creates = [
             asyncio.ensure_future(client.campaigns.create(name=f"n{i}", campaign_schedule=SCHEDULE))
             for i in range(2)
         ]
+        reads = [asyncio.ensure_future(client.campaigns.get(i)) for i in ids[:50]]
         await until(lambda: fake.stats.requests >= 4)  # four held at the server, the rest queued
         await client.close()
         results = await asyncio.wait_for(
-            asyncio.gather(*reads, *creates, return_exceptions=True), 5
+            asyncio.gather(*creates, *reads, return_exceptions=True), 5
         )
     assert all(isinstance(r, ia.ClientClosedError) for r in results), {
         type(r).__name__ for r in results
     }
-    messages = {r.message for r in results if isinstance(r, ia.APIError)}
-    assert any("in flight" in m for m in messages) and any("is closed" in m for m in messages)
+    errors = [r for r in results if isinstance(r, ia.ClientClosedError)]
+    # Each error names its own request.
+    assert [(r.method, r.path) for r in errors] == [("POST", "/api/v2/campaigns")] * 2 + [
+        ("GET", f"/api/v2/campaigns/{i}") for i in ids[:50]
+    ]
+    in_flight = [r for r in errors if r.message.startswith("the client was closed while")]
+    refused = [r for r in errors if r.message.startswith("this AsyncInstantly client is closed")]
+    assert len(in_flight) + len(refused) == 52 and in_flight and refused
     # A create cut off after sending may have been applied: the error says so.
-    sent_creates = [r for r in results[50:] if isinstance(r, ia.APIError) and r.attempts]
-    assert all(r.outcome_unknown for r in sent_creates)
+    # A read is safe to repeat, so its outcome is known (nothing it changed).
+    assert [r.outcome_unknown for r in errors[:2]] == [True, True]
+    assert all(r.outcome_unknown is False for r in errors[2:])
+    # Cut off after sending: one attempt; refused before sending: none counted.
+    assert {r.attempts for r in in_flight} == {1} and {r.attempts for r in refused} == {0}
 
 
 async def test_a_429_pause_and_a_backoff_end_at_close() -> None:
@@ -162,3 +173,91 @@ def test_no_unclosed_session_under_w_error_and_asyncio_debug() -> None:
     assert proc.stdout.rstrip().endswith("refused after close\nOK"), proc.stdout[-500:]
     for trouble in ("Unclosed", "never retrieved", "was destroyed", "Exception ignored"):
         assert trouble not in proc.stderr, proc.stderr[-3000:]
+
+
+async def test_a_write_cut_off_on_its_retry_reports_both_attempts_and_an_unknown_outcome() -> None:
+    # A 429 (always retried), then the retry is held at the server until the client closes.
+    arrived = 0
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.Response:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 1:
+            return web.json_response({}, status=429, headers={"Retry-After": "0"})
+        held.set()
+        await release.wait()
+        return web.json_response({"ok": True})
+
+    async with serve_route("POST", "/api/v2/x", handler) as base:
+        client = AsyncInstantly(
+            api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
+        )
+        call = asyncio.ensure_future(
+            client.request("POST", "/api/v2/x", body={"a": 1}, safe_to_retry=False)
+        )
+        await asyncio.wait_for(held.wait(), 5)
+        await client.close()
+        release.set()
+        with pytest.raises(ia.ClientClosedError) as info:
+            await asyncio.wait_for(call, 5)
+    error = info.value
+    assert error.message == "the client was closed while this request was in flight"
+    assert (error.method, error.path, error.attempts) == ("POST", "/api/v2/x", 2)
+    assert error.outcome_unknown is True  # the retry was sent: it may have been applied
+
+
+async def test_close_ends_a_retry_backoff_promptly() -> None:
+    # A 503 asking for 30 s: close() must end it at once, not at the next
+    # long tick.  0.6 s is ten times the client's 0.05 s check, for a loaded machine.
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"message": "busy"}, status=503, headers={"Retry-After": "30"})
+
+    async with serve_route("GET", "/api/v2/x", handler) as base:
+        client = AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None)
+        call = asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))
+        await until(lambda: client.metrics.retries == 1)  # now in its backoff
+        loop = asyncio.get_running_loop()
+        closed_at = loop.time()
+        await client.close()
+        with pytest.raises(ia.ClientClosedError):
+            await asyncio.wait_for(call, 5)
+        ended_after = loop.time() - closed_at
+    assert ended_after < 0.6, ended_after
+
+
+@pytest.mark.parametrize("held_by", ["429 pause", "rate limiter"])
+async def test_close_ends_calls_held_back_before_sending_promptly(held_by: str) -> None:
+    # Calls held by a 30 s 429 pause, or queued on a 1/s rate limit, end within
+    # 0.6 s of close() (the client checks every 0.05 s), not at their next long tick.
+    arrived = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        arrived[0] += 1
+        if held_by == "429 pause":
+            return web.json_response({}, status=429, headers={"Retry-After": "30"})
+        return web.json_response({"ok": True})
+
+    rate = ia.RateLimit(per_second=1, per_minute=None) if held_by == "rate limiter" else None
+    async with serve_route("GET", "/api/v2/x", handler) as base:
+        client = AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=rate)
+        calls = [asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))]
+        await until(lambda: arrived[0] >= 1 and client.metrics.requests == 1)
+        if held_by == "429 pause":
+            await until(lambda: client.metrics.rate_limited == 1)  # the pause is on
+        calls += [
+            asyncio.ensure_future(client.request("GET", "/api/v2/x", safe_to_retry=True))
+            for _ in range(2)
+        ]
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(0.2)  # let the others settle into their wait (not a sync point)
+        closed_at = loop.time()
+        await client.close()
+        results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+        ended_after = loop.time() - closed_at
+    assert [type(r) for r in results if not isinstance(r, dict)] == [ia.ClientClosedError] * (
+        3 if held_by == "429 pause" else 2
+    )
+    assert arrived[0] == 1  # the two later calls never left: held back, then closed
+    assert ended_after < 0.6, ended_after

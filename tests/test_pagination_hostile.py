@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import tracemalloc
@@ -189,7 +190,11 @@ async def test_a_checkpoint_never_skips_items_the_caller_did_not_see(
             api_key=API_KEY, base_url=base, rate_limit=None, retry_policy=FAST_RETRY
         ) as client,
     ):
-        with pytest.raises(APIResponseValidationError, match=r"10000 items for limit=(100|50);"):
+        with pytest.raises(
+            APIResponseValidationError,
+            match=r"^the server sent 10000 items for limit=(100|50); the page is refused, "
+            r"since its cursor would skip items on resume",
+        ):
             async for page in client.campaigns.list(limit=100, max_items=max_items).pages():
                 seen.extend(c.id for c in page.items)
                 checkpoint = page.next_starting_after
@@ -218,20 +223,21 @@ async def test_awaiting_an_oversized_first_page_is_refused_too() -> None:
 
 
 async def test_awaiting_a_listing_sends_exactly_one_request(fake: FakeInstantly) -> None:
-    fake.seed_campaigns(250)
+    seeded = [c["id"] for c in fake.seed_campaigns(250)]
     # One connection: a request started after the first page would be on the
     # wire, and in the server's log, before the count below.
     async with AsyncInstantly(
         api_key=API_KEY, base_url=fake.base_url, rate_limit=None, max_connections=1
     ) as client:
         page = await client.campaigns.list()
-        assert len(page.items) == 100 and page.next_starting_after
+        assert [c.id for c in page.items] == seeded[:100] and page.next_starting_after
         assert await client.campaigns.count_launched() >= 0
         listing = [r for r in fake.requests if r.path == LIST]
         assert len(listing) == 1, [r.query for r in listing]
         # Awaiting from a checkpoint, or with max_items, is one request too.
         last = await client.campaigns.list(starting_after=page.next_starting_after, max_items=7)
-        assert len(last.items) == 7
+        # The checkpoint is sent: the page is the 7 items after it, not the first 7.
+        assert [c.id for c in last.items] == seeded[100:107]
         assert len([r for r in fake.requests if r.path == LIST]) == 2
 
 
@@ -253,6 +259,39 @@ async def test_a_cursor_that_is_not_a_string_is_a_validation_error(cursor: Any, 
                 [c async for c in listing]
     assert calls == [None]  # never sent back as "False", "[]" or "0"
     assert caught.value.status_code == 200
+    assert caught.value.message == (
+        f"next_starting_after must be a cursor string or null, got {cursor!r}"
+    )
+
+
+async def test_a_long_cursor_that_is_not_a_string_is_quoted_in_part() -> None:
+    cursor = ["c" * 300]
+    _calls, handler = cursor_server(lambda asked: cursor)
+    async with (
+        serve_route("GET", LIST, handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as caught:
+            await client.campaigns.list()
+    # The message quotes the first 100 characters; the body keeps more of it.
+    assert caught.value.message == (
+        f"next_starting_after must be a cursor string or null, got {str(cursor)[:100]}..."
+    )
+    assert caught.value.body == repr(cursor)
+
+
+async def test_a_page_that_is_not_an_object_with_items_is_refused() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"data": []})
+
+    async with (
+        serve_route("GET", LIST, handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as client,
+    ):
+        with pytest.raises(APIResponseValidationError) as caught:
+            await client.campaigns.list()
+    assert caught.value.message == "a list response must be an object with an 'items' array"
+    assert caught.value.body == "{'data': []}"
 
 
 @pytest.mark.parametrize(
@@ -281,3 +320,22 @@ async def test_a_refused_page_never_carries_the_key(page: Callable[[str], Any]) 
     for text in texts:
         # No whole key, and not its first half either (a cut made before scrubbing).
         assert API_KEY[: len(API_KEY) // 2] not in text
+
+
+@pytest.mark.parametrize(("window", "sample"), [(4, 4), (3, 5), (1, 2)])
+def test_the_cursor_trail_remembers_the_window_and_an_evenly_spread_sample(
+    window: int, sample: int
+) -> None:
+    # After n cursors: the last ``window`` are remembered, and of the older ones
+    # every ``stride``-th (1, 2, 4, ...: the smallest that keeps at most
+    # ``sample`` of them), so the sample always reaches back to the start.
+    trail = pagination._CursorTrail(window, sample)
+    for n in range(1, 150):
+        assert not trail.repeats(f"c{n}")
+        old = max(0, n - window)
+        stride = 1
+        while old // stride > sample:
+            stride *= 2
+        expected = [*range(stride, old + 1, stride), *range(old + 1, n + 1)]
+        remembered = [i for i in range(1, n + 1) if copy.deepcopy(trail).repeats(f"c{i}")]
+        assert remembered == expected, n

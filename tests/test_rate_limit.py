@@ -8,7 +8,7 @@ import time
 import pytest
 
 from instantly_async import AsyncInstantly, RateLimit, RetryPolicy
-from instantly_async._ratelimit import RateLimiter, _bucket
+from instantly_async._ratelimit import RateLimiter, _bucket, parse_rate_limit
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
@@ -116,3 +116,56 @@ async def test_without_the_limiter_the_same_burst_is_throttled_and_retried() -> 
         assert fake.stats.rate_limited > 0
         assert fake.stats.by_status[429] == fake.stats.rate_limited
         assert fake.stats.transitions["campaign.pause"] == 40
+
+
+async def test_a_long_loop_turn_grants_no_more_than_the_bucket_capacity() -> None:
+    # 100/s: a bucket of 2.  A turn that stalls for 0.1 s lets aiolimiter drain
+    # about 10 slots, yet the turn grants only 2: a third caller waits for the
+    # next turn (the callback queued before it has run by the time it returns).
+    limiter = RateLimiter(RateLimit(per_second=100, per_minute=None))
+    try:
+        assert await limiter.acquire() == 0.0
+        assert await limiter.acquire() == 0.0
+        stalled_until = time.monotonic() + 0.1
+        while time.monotonic() < stalled_until:  # a stalled turn: CPU work, no await
+            pass
+        turns: list[int] = []
+        asyncio.get_running_loop().call_soon(turns.append, 1)
+        await limiter.acquire()
+        assert turns == [1]
+    finally:
+        limiter.close()
+
+
+def test_the_repr_shows_the_redis_url_without_its_password() -> None:
+    assert "redis_url=None" in repr(RateLimit())
+    plain = RateLimit(redis_url="redis://cache.example:6379/0")
+    assert "redis_url='redis://cache.example:6379/0'" in repr(plain)
+    secret = RateLimit(redis_url="redis://user:s3cret@cache.example:6380/2", name="w")
+    assert "redis_url='redis://user:<redacted>@cache.example:6380/2'" in repr(secret)
+    assert "s3cret" not in repr(secret)
+    with pytest.raises(ValueError) as info:
+        RateLimit(redis_url="http://:s3cret@cache.example/0")
+    assert str(info.value) == (
+        "redis_url must be a redis://, rediss:// or unix:// URL, got "
+        "'http://:<redacted>@cache.example/0'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("10,600", (10.0, 600.0)), ("0.5", (0.5, None)), (" 2.5 ", (2.5, None)), (" NONE ", None)],
+)
+def test_parse_rate_limit_reads_per_second_and_per_minute(
+    text: str, parsed: tuple[float, float | None] | None
+) -> None:
+    assert parse_rate_limit(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["fast", "", "0", "-1", "inf", "10,inf", "nan", "1,2,3", "5,0"])
+def test_parse_rate_limit_refuses_anything_else(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_rate_limit(text)
+    assert str(info.value) == (
+        f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {text!r}"
+    )

@@ -192,3 +192,27 @@ async def test_retry_after_up_to_the_cap_is_waited_for(retry_after: str, waited:
                 await c.request("GET", "/api/v2/x", safe_to_retry=True)
             assert info.value.retry_after == 60.5 and info.value.attempts == 1
     assert calls[0] == 1
+
+
+@pytest.mark.parametrize("retry_after", ["0.3", "1.2"])
+async def test_a_retry_after_a_5xx_waits_out_its_retry_after(retry_after: str) -> None:
+    # A 503 sets no 429 pause, so the retry's own wait is all that holds it back:
+    # the retry reaches the server no earlier than Retry-After after the 503 left.
+    loop = asyncio.get_running_loop()
+    answered: list[float] = []
+    arrived: list[float] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        arrived.append(loop.time())
+        if len(arrived) == 1:
+            answered.append(loop.time())
+            return web.json_response({}, status=503, headers={"Retry-After": retry_after})
+        return web.json_response({"ok": True})
+
+    async with (
+        serve_route("GET", "/api/v2/x", handler) as base,
+        AsyncInstantly(api_key=API_KEY, base_url=base, rate_limit=None) as c,
+    ):
+        assert await c.request("GET", "/api/v2/x", safe_to_retry=True) == {"ok": True}
+    assert len(arrived) == 2
+    assert arrived[1] - answered[0] >= float(retry_after), arrived[1] - answered[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -26,7 +27,11 @@ def test_delta_seconds_in_ascii_digits(value: str, seconds: float) -> None:
 @pytest.mark.parametrize(
     "value",
     # Python spellings float() accepts, and other things that are not delta-seconds.
-    ["1_0", "3.5e0", "1e3", "\u0663", "\uff11", "inf", "nan", "-1", "+5", "0x10", "", "soon"],
+    [
+        *["1_0", "3.5e0", "1e3", "\u0663", "\uff11", "inf", "nan", "-1", "+5", "0x10", "", "soon"],
+        # Only spaces and tabs are trimmed (RFC 9110 whitespace): anything else spoils it.
+        *["7\x0b", "\x0c7", "7\r", "\x1c7", "X7", "7X", "7 X"],
+    ],
 )
 def test_anything_else_falls_back_to_backoff(value: str) -> None:
     assert parse_retry_after({"Retry-After": value}) is None
@@ -38,6 +43,22 @@ def test_an_http_date() -> None:
     assert parsed is not None and 85 <= parsed <= 91
     past = "Wed, 21 Oct 2015 07:28:00 GMT"
     assert parse_retry_after({"Retry-After": past}) == 0.0
+
+
+def test_a_minus_0000_date_is_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "-0000" parses to a naive datetime; read as local time it would be hours off.
+    future = datetime.now(timezone.utc) + timedelta(seconds=90)
+    header = format_datetime(future.replace(tzinfo=None))
+    assert header.endswith(" -0000")
+    for zone in ("JST-9", "EST+5"):  # POSIX TZ strings: east and west of UTC, no tz database
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        try:
+            parsed = parse_retry_after({"Retry-After": header})
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+        assert parsed is not None and 85 <= parsed <= 91, (zone, parsed)
 
 
 def test_no_header() -> None:
