@@ -242,7 +242,9 @@ class _Bucket:
                 finally:
                     if not acquire.done():
                         acquire.cancel()
-                if acquire.cancelled():
+                # Closed while waiting: the cancel above is only processed next turn,
+                # so ``acquire.cancelled()`` cannot tell yet.
+                if self._closed.done():
                     raise Closed
             waited = self._loop.time() - start
         if not self._granted:

@@ -345,3 +345,30 @@ async def test_an_operation_raising_cancelled_error_waits_for_the_other_workers(
     assert all(isinstance(f.error, asyncio.CancelledError) for f in result.failed)
     assert sorted(result.not_attempted) == list(range(4, 20)) and result.cancelled
     assert sorted(accounted(result)) == list(range(20))
+
+
+async def test_a_job_stopped_early_closes_the_source_it_read_before_returning(
+    client: AsyncInstantly, fake: FakeInstantly
+) -> None:
+    # An async iterable (not an iterator): the job's own reading of it must be
+    # closed when the job ends, not whenever the collector gets to it.
+    ids = [c["id"] for c in fake.seed_campaigns(10, status=1)]
+    events: list[str] = []
+
+    class Source:
+        def __aiter__(self) -> Any:
+            return self._read()
+
+        async def _read(self) -> Any:
+            try:
+                yield "missing"
+                for i in ids:
+                    yield i
+            finally:
+                events.append("closed")
+
+    job = client.campaigns.pause_many(Source(), concurrency=1, stop_on_error=True)
+    result = await job
+    assert [f.item for f in result.failed] == ["missing"]
+    assert events == ["closed"]  # while ``job`` and ``result`` are still alive
+    assert result.succeeded == [] and fake.stats.transitions["campaign.pause"] == 0

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from instantly_async import AsyncInstantly, RateLimit, RetryPolicy
-from instantly_async._ratelimit import RateLimiter, _bucket, parse_rate_limit
+from instantly_async._ratelimit import Closed, RateLimiter, _bucket, parse_rate_limit
 from instantly_async.testing import FakeInstantly
 
 from .conftest import API_KEY
@@ -169,3 +169,19 @@ def test_parse_rate_limit_refuses_anything_else(text: str) -> None:
     assert str(info.value) == (
         f"expected PER_SECOND[,PER_MINUTE] (positive numbers) or 'none', got {text!r}"
     )
+
+
+async def test_closing_the_limiter_makes_a_waiting_acquire_raise_closed() -> None:
+    # The Limiter contract: after close() every waiting acquire raises Closed,
+    # it does not hand out a slot.
+    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60))
+    await limiter.acquire()  # the one slot of this second
+    waiting = asyncio.ensure_future(limiter.acquire())
+    for _ in range(5):  # let it reach the wait for the next slot
+        await asyncio.sleep(0)
+    assert not waiting.done()
+    limiter.close()
+    with pytest.raises(Closed):
+        await asyncio.wait_for(waiting, 5)
+    with pytest.raises(Closed):
+        await limiter.acquire()  # and so does any later one

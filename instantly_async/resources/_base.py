@@ -113,10 +113,24 @@ def target_ids(targets: Iterable[Any] | AsyncIterable[Any]) -> Iterable[Any] | A
     """
     check_items(targets, "targets")
     if isinstance(targets, AsyncIterable):
-        return _async_ids(targets)
+        return _AsyncIds(targets)
     if isinstance(targets, Sized) and not isinstance(targets, Iterator):
         return [getattr(t, "id", t) for t in targets]
     return (getattr(t, "id", t) for t in targets)
+
+
+class _AsyncIds:
+    """``targets`` read as ids: an iterable, not an iterator, so the job that
+    iterates it owns the generator and closes it when it ends, early or not
+    (a listing's prefetch included), instead of leaving that to the collector."""
+
+    __slots__ = ("_targets",)
+
+    def __init__(self, targets: AsyncIterable[Any]) -> None:
+        self._targets = targets
+
+    def __aiter__(self) -> AsyncGenerator[Any, None]:
+        return _async_ids(self._targets)
 
 
 async def _async_ids(targets: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
