@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
+from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,7 +46,7 @@ from instantly_async.models import (
 from instantly_async.testing import FakeInstantly
 
 from ._strategies import from_schema
-from .conftest import API_KEY
+from .conftest import API_KEY, serve_route
 from .test_json_codec import WITHOUT
 from .test_properties import COMPONENTS, SETTINGS
 
@@ -383,3 +384,26 @@ async def test_one_campaign_from_the_server_is_the_same_either_way(
     assert decoder.misses == misses  # taken by the fast path
     _same(got, _usual(_body(seeded), Campaign))
     assert not caplog.records
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+async def test_a_new_key_holding_deep_json_is_kept_or_refused_as_before(depth: int) -> None:
+    # A hostile server: a key the SDK does not know, holding nested arrays.  Moderate
+    # depth is learned and kept in ``extra``; past what JSON decoders take it is the
+    # same clear error as any undecodable body, never a RecursionError.
+    campaign = _body(_campaign())[:-1] + b', "nested_%d": ' % depth
+    body = campaign + b"[" * depth + b"]" * depth + b"}"
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    async with (
+        serve_route("GET", "/api/v2/campaigns/{id}", handler) as base_url,
+        AsyncInstantly(api_key=API_KEY, base_url=base_url, max_retries=0) as client,
+    ):
+        if depth == 50:
+            got = await client.campaigns.get("c1")
+            assert json.dumps(got.extra[f"nested_{depth}"]) == "[" * depth + "]" * depth
+        else:
+            with pytest.raises(APIResponseValidationError, match="not valid JSON"):
+                await client.campaigns.get("c1")
