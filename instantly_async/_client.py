@@ -241,16 +241,8 @@ class AsyncInstantly:
         Resolves to the decoded JSON.  For endpoints this SDK does not wrap
         yet; ``path`` starts with ``/api/v2/`` and must already be escaped.
         """
-        # A plain function handing back the transport's coroutine: one coroutine
-        # less on every call the SDK makes.
-        return self._transport.request(
-            method,
-            path,
-            params=params,
-            body=body,
-            safe_to_retry=safe_to_retry,
-            timeout=self._timeout,
-            retry=self._retry,
+        return self._request(
+            method, path, params=params, body=body, safe_to_retry=safe_to_retry, decode=None
         )
 
     def _request(
@@ -263,7 +255,9 @@ class AsyncInstantly:
         safe_to_retry: bool,
         decode: Callable[[bytes], Any] | None,
     ) -> Coroutine[Any, Any, Any]:
-        # The resources' way in: ``request`` that may decode straight into models.
+        # The resources' way in: ``request`` that may decode straight into models
+        # (see ``_typed``).  A plain function handing back the transport's
+        # coroutine: one coroutine less on every call the SDK makes.
         return self._transport.request(
             method,
             path,
