@@ -40,7 +40,15 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from . import _json
-from ._codegen import EXTRA, NULLS, _init_only_assigns, _is_loose, _optional_inner, json_key
+from ._codegen import (
+    EXTRA,
+    NULLS,
+    _init_only_assigns,
+    _is_loose,
+    _optional_inner,
+    json_key,
+    keeps_extra,
+)
 
 T = TypeVar("T")
 
@@ -106,8 +114,7 @@ class _Builder:
         if not _init_only_assigns(cls):
             raise Unsupported(f"{cls.__name__}.__init__ does more than assign")
         hints = typing.get_type_hints(cls)
-        names = {a.name for a in attrs.fields(cls)}
-        keep = EXTRA in names and NULLS in names
+        keep = keeps_extra(cls)
         env: dict[str, Any] = {
             "_list": list,
             "_map": map,
@@ -274,7 +281,7 @@ def unknown_key(message: str) -> tuple[str, list[str | None]] | None:
 
 
 def locate(root: Any, steps: list[str | None]) -> type | None:
-    """The model class at ``steps`` below ``root`` (a model class or ``list[...]`` of one)."""
+    """The model class at ``steps`` (field keys; None for an index) below the model ``root``."""
     t = root
     for step in steps:
         t = _optional_inner(t) or t
@@ -369,19 +376,20 @@ def _make(msgspec: Any) -> tuple[Factory, Factory]:
             decode, convert = parts(cls, page)
         except Unsupported:
             return None
-        root = list[cls] if page else cls  # type: ignore[valid-type]
-        return Decoder(decode, convert, lambda exc: learn(root, exc))
+        return Decoder(decode, convert, lambda exc: learn(cls, page, exc))
 
-    def learn(root: Any, exc: Exception) -> bool:
+    def learn(root: type, page: bool, exc: Exception) -> bool:
         if not isinstance(exc, msgspec.ValidationError):
             return False
         found = unknown_key(str(exc))
         if found is None:
             return False
         key, steps = found
-        if steps[:1] == ["items"] and typing.get_origin(root) is list:
-            steps = steps[2:]  # a page: $.items[i] is the model
-        cls = locate(typing.get_args(root)[0] if typing.get_origin(root) is list else root, steps)
+        if page:  # $.items[i] is the model
+            if steps[:1] != ["items"]:
+                return False
+            steps = steps[2:]
+        cls = locate(root, steps)
         keys = builder.learned.get(cls, ()) if cls is not None else ()
         if cls is None or key in keys or len(keys) >= LEARN_LIMIT:
             return False
@@ -403,15 +411,19 @@ def _make(msgspec: Any) -> tuple[Factory, Factory]:
 
     def model_decoder(cls: type) -> Decoder | None:
         """A decoder of ``cls`` bodies: bytes -> a ``cls``, or None to take the usual way."""
-        if cls not in models:
-            models[cls] = make(cls, page=False)
-        return models[cls]
+        try:
+            return models[cls]
+        except KeyError:  # once per class
+            decoder = models[cls] = make(cls, page=False)
+            return decoder
 
     def page_decoder(cls: type) -> Decoder | None:
         """A decoder of list bodies of ``cls``: bytes -> a DecodedPage, or None."""
-        if cls not in pages:
-            pages[cls] = make(cls, page=True)
-        return pages[cls]
+        try:
+            return pages[cls]
+        except KeyError:
+            decoder = pages[cls] = make(cls, page=True)
+            return decoder
 
     return model_decoder, page_decoder
 
